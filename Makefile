@@ -1,0 +1,52 @@
+# casegraph: `make demo` and `make test` work on a fresh machine (they install what they need).
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+UV_VERSION := 0.13.9
+DEMO_DB ?= out/demo.db
+
+.PHONY: demo test check lint types unit system-deps install clean eval bench train
+
+system-deps:  ## Debian packages the build needs (pyicu compiles against ICU)
+	@if ! pkg-config --exists icu-uc 2>/dev/null || ! command -v g++ >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libicu-dev pkg-config g++ >/dev/null; \
+		else echo "casegraph needs libicu-dev, pkg-config and g++: sudo apt-get install libicu-dev pkg-config g++" >&2; exit 1; fi; \
+	fi
+
+$(STAMP): requirements.lock pyproject.toml | system-deps
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q "uv==$(UV_VERSION)"
+	$(BIN)/uv pip sync -q --python $(BIN)/python --require-hashes requirements.lock
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)  ## ingest the bundled sample case and print a summary
+	@mkdir -p out
+	$(BIN)/casegraph ingest examples/case --recursive --db $(DEMO_DB) --date 2016-09-20
+	$(BIN)/casegraph summary --db $(DEMO_DB)
+	$(BIN)/casegraph export --db $(DEMO_DB) --format json --output out/demo.json
+	@echo "Try: $(BIN)/casegraph show 'Ilhami Bali' --db $(DEMO_DB)"
+
+lint: $(STAMP)
+	$(BIN)/ruff check casegraph tests
+	$(BIN)/ruff format --check casegraph tests
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -q
+
+test: $(STAMP)  ## install everything, then lint, type-check and run every test
+	$(MAKE) lint types unit
+
+check: test
+
+eval: $(STAMP)
+	$(BIN)/casegraph eval conll --split test
+
+clean:
+	rm -rf $(VENV) out

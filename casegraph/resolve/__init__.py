@@ -1,0 +1,1 @@
+"""Resolve: which mentions name the same entity (inside a document, across the case)."""
