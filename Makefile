@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 DEMO_DB ?= out/demo.db
 
-.PHONY: demo test check lint types unit system-deps install clean eval bench train
+.PHONY: demo test check lint types unit system-deps install clean eval
 
 system-deps:  ## Debian packages the build needs (pyicu compiles against ICU)
 	@if ! pkg-config --exists icu-uc 2>/dev/null || ! command -v g++ >/dev/null; then \

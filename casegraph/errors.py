@@ -53,3 +53,9 @@ class EvalError(CasegraphError):
     """An evaluation dataset is missing or malformed."""
 
     code = "eval_failed"
+
+
+class QueryError(CasegraphError):
+    """A search or lookup was asked in a form casegraph cannot answer."""
+
+    code = "bad_query"

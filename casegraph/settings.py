@@ -51,6 +51,12 @@ SETTINGS: dict[str, Setting] = {
             "Extracted text longer than this many characters is refused with a reason.",
         ),
         Setting("batch_size", "16", "Documents sent to spaCy per batch while ingesting."),
+        Setting("debug", "", "Set to 1 to let internal errors show their Python traceback (for bug reports)."),
+        Setting(
+            "eval_dir",
+            "",
+            "Folder of the evaluation datasets for `casegraph eval` (default: ../shared/eval beside the repository).",
+        ),
     ]
 }
 

@@ -1,1 +1,49 @@
-"""casegraph.eval."""
+"""Benchmarks of casegraph's own extraction: one module per dataset and its scorer.
+
+``evaluate("conll", split="test")`` finds the data (``--data``, ``CASEGRAPH_EVAL_DIR`` or
+``<repo>/../shared/eval``) and returns the dataset's scores as a plain dict.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from casegraph.errors import EvalError
+from casegraph.eval.conll import evaluate_conll
+
+EVAL_DIR_ENV = "CASEGRAPH_EVAL_DIR"
+# Next to a source checkout: <repo>/../shared/eval (the repo root is two levels above this package).
+DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
+
+# Each function takes keyword-only split, data_dir (the folder holding every dataset) and limit.
+DATASETS: dict[str, Callable[..., dict[str, Any]]] = {
+    "conll": evaluate_conll,
+}
+
+
+def eval_dir(data_dir: Path | None = None) -> Path:
+    """Return the folder holding the datasets: data_dir, else $CASEGRAPH_EVAL_DIR, else the default."""
+    if data_dir is not None:
+        folder = Path(data_dir)
+    elif os.environ.get(EVAL_DIR_ENV):
+        folder = Path(os.environ[EVAL_DIR_ENV])
+    else:
+        folder = DEFAULT_EVAL_DIR
+    if not folder.is_dir():
+        raise EvalError(
+            f"evaluation data folder {folder} not found; pass --data or set {EVAL_DIR_ENV} "
+            "to the folder holding the datasets (e.g. ../shared/eval)"
+        )
+    return folder
+
+
+def evaluate(
+    dataset: str, *, split: str, data_dir: Path | None = None, limit: int | None = None
+) -> dict[str, Any]:
+    """Score casegraph on one dataset's split and return the numbers (percent, 2 decimals)."""
+    if dataset not in DATASETS:
+        raise EvalError(f"unknown dataset {dataset!r}; choose one of: {', '.join(sorted(DATASETS))}")
+    return DATASETS[dataset](split=split, data_dir=eval_dir(data_dir), limit=limit)

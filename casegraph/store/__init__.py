@@ -1,1 +1,6 @@
-"""casegraph.store."""
+"""Store: schema and migrations, one Writer, read connections for the queries."""
+
+from casegraph.store.base import Store, open_store
+from casegraph.store.writer import Writer
+
+__all__ = ["Store", "Writer", "open_store"]

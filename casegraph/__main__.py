@@ -1,0 +1,5 @@
+"""python -m casegraph."""
+
+from casegraph.cli import main
+
+main()

@@ -1,0 +1,99 @@
+"""The public Case object: open a store, ingest, read entities, search, export."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from casegraph import settings
+from casegraph.errors import SettingsError
+from casegraph.export import export_data
+from casegraph.model import Entity
+from casegraph.pipeline import IngestReport, Progress, ingest_paths
+from casegraph.query.case import case_data, failures, summary
+from casegraph.query.entity import entity_page, find_entity
+from casegraph.query.search import SearchResult, search
+from casegraph.store import Store, open_store
+
+
+def check_date(value: str | None) -> str | None:
+    """Validate a reference date given as YYYY-MM-DD."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError as err:
+        raise SettingsError(f"date {value!r} is not YYYY-MM-DD (e.g. 2016-09-20)") from err
+
+
+class Case:
+    """A case: the documents ingested into one store and everything extracted from them."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def ingest(
+        self,
+        *paths: str | Path,
+        ref_date: str | None = None,
+        recursive: bool = True,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Ingest files or folders; returns what was ingested, skipped and failed."""
+        return ingest_paths(self.store, paths, ref_date=check_date(ref_date), recursive=recursive, progress=progress)
+
+    def entities(self, *, type: str | None = None) -> list[Entity]:
+        """Every entity of the case (optionally of one type), most-mentioned first."""
+        found = [
+            Entity(
+                id=e["id"],
+                type=e["type"],
+                name=e["name"],
+                aliases=list(e["aliases"]),
+                mentions=[m["id"] for m in e["mentions"]],
+                reasons=list(e["reasons"]),
+            )
+            for e in case_data(self.store)["entities"]
+            if type is None or e["type"] == type
+        ]
+        return sorted(found, key=lambda e: (-len(e.mentions), e.name))
+
+    def entity(self, name_or_id: str) -> dict[str, Any]:
+        """The page of one entity: aliases, mentions with sentences, relations, quotes."""
+        return entity_page(self.store, find_entity(self.store, name_or_id))
+
+    def search(self, query: str, *, limit: int = 20) -> SearchResult:
+        """Full-text search with highlighted snippets."""
+        return search(self.store, query, limit=limit)
+
+    def data(self) -> dict[str, Any]:
+        """The whole case in casegraph/1 form (what `export --format json` writes)."""
+        return case_data(self.store)
+
+    def export(self, output: str | Path, *, format: str = "json") -> list[Path]:
+        """Write the case to a file (a folder for csv); returns the files written."""
+        return export_data(self.data(), format=format, output=Path(output))
+
+    def summary(self) -> dict[str, Any]:
+        """Counts and the most-mentioned entities."""
+        return summary(self.store)
+
+    def failures(self) -> list[dict[str, Any]]:
+        """Files that failed to ingest, with reasons."""
+        return failures(self.store)
+
+    def close(self) -> None:
+        """Release the store."""
+        self.store.close()
+
+    def __enter__(self) -> Case:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_case(db: str | Path | None = None, *, create: bool = True) -> Case:
+    """Open the case stored at ``db`` (default: setting ``db``, ./casegraph.db)."""
+    return Case(open_store(db if db is not None else settings.get("db"), create=create))

@@ -1,0 +1,297 @@
+"""The casegraph command line: thin wiring over casegraph.case, casegraph.query and casegraph.eval."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from casegraph import __version__, settings
+from casegraph.errors import CasegraphError
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+db_option = click.option(
+    "--db",
+    envvar="CASEGRAPH_DB",
+    default=settings.SETTINGS["db"].default,
+    show_default=True,
+    help="The case store: a SQLite file (env CASEGRAPH_DB).",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+class _Group(click.Group):
+    """Turns casegraph errors into click's one-line error and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CasegraphError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="casegraph")
+def cli() -> None:
+    """Turn investigative documents into an evidence-linked knowledge graph."""
+
+
+@contextmanager
+def _case(db: str, *, create: bool = False) -> Iterator[Any]:
+    from casegraph.case import open_case
+
+    case = open_case(db, create=create)
+    try:
+        yield case
+    finally:
+        case.close()
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True, default=str))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--date", "ref_date", metavar="YYYY-MM-DD", help="Reference date for documents with none of their own.")
+@click.option("--recursive", "-r", is_flag=True, help="Also read files in subfolders of the folders given.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only the summary line and failures.")
+def ingest(paths: tuple[str, ...], db: str, ref_date: str | None, recursive: bool, quiet: bool) -> None:
+    """Read files and folders (.txt .html .eml .mbox .pdf .docx) into the case.
+
+    Ingesting the same content twice adds nothing. Exit code 1 when any file failed.
+
+    Example: casegraph ingest documents/ --recursive --date 2016-09-20
+    """
+    from casegraph.case import check_date
+    from casegraph.pipeline import ingest_paths, list_files
+
+    ref = check_date(ref_date)
+    with _case(db, create=True) as case:
+        files = list_files(paths, recursive=recursive)
+        with _progress(len(files), quiet=quiet) as tick:
+            report = ingest_paths(case.store, paths, ref_date=ref, files=files, progress=tick)
+    for path, reason in report.failed:
+        err.print(f"[red]failed[/red] {escape(path)}: {escape(reason)}")
+    if not quiet:
+        for path, why in report.text_only:
+            err.print(f"[yellow]text only[/yellow] {escape(path)}: {escape(why)}")
+    out.print(
+        f"ingested {len(report.ingested) + len(report.text_only)}, "
+        f"skipped {len(report.duplicates)} duplicate(s), failed {len(report.failed)}"
+    )
+    if not report.ok:
+        sys.exit(1)
+
+
+@contextmanager
+def _progress(total: int, *, quiet: bool) -> Iterator[Callable[[str], None]]:
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
+    )
+    with bar:
+        task = bar.add_task("ingesting", total=total)
+        yield lambda _path: bar.advance(task)
+
+
+@cli.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["json", "ftm", "graphml", "csv"]), required=True)
+@click.option("--output", "-o", required=True, type=click.Path(path_type=Path), help="File to write (a folder for csv).")
+def export(db: str, fmt: str, output: Path) -> None:
+    """Export the case: casegraph JSON, FollowTheMoney, GraphML (Gephi) or CSV.
+
+    Example: casegraph export --format ftm --output case.ftm.json
+    """
+    with _case(db) as case:
+        written = case.export(output, format=fmt)
+    for path in written:
+        out.print(f"wrote {escape(str(path))}")
+
+
+@cli.command()
+@click.argument("query")
+@db_option
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="Most documents to show.")
+@json_option
+def search(query: str, db: str, limit: int, as_json: bool) -> None:
+    """Full-text search over the documents, with highlighted snippets.
+
+    Words are all required; "quoted phrases" match as phrases; OR between words means either.
+
+    Example: casegraph search '"safe house" Gaziantep'
+    """
+    with _case(db) as case:
+        result = case.search(query, limit=limit)
+    if as_json:
+        _print_json({"query": query, "hits": [h.as_dict() for h in result.hits], "entities": result.entities})
+        return
+    for e in result.entities:
+        out.print(f"[bold]{escape(e['name'])}[/bold] ({e['type']}, {e['mentions']} mentions) id {e['id']}")
+    for hit in result.hits:
+        snippet = "".join(f"[reverse]{escape(t)}[/reverse]" if m else escape(t) for t, m in hit.snippet)
+        out.print(f"\n[bold]{escape(hit.title)}[/bold]  {escape(hit.path)}  {hit.date or ''}")
+        out.print("  " + snippet.replace("\n", " "))
+    if not result.hits and not result.entities:
+        out.print(f"nothing matches {query!r}")
+
+
+@cli.command()
+@click.argument("name_or_id")
+@db_option
+@json_option
+def show(name_or_id: str, db: str, as_json: bool) -> None:
+    """One entity: aliases, mentions with their sentences, relations, quotes, merge reasons.
+
+    Example: casegraph show 'Islamic State'
+    """
+    with _case(db) as case:
+        page = case.entity(name_or_id)
+    if as_json:
+        _print_json(page)
+        return
+    _print_entity(page)
+
+
+def _print_entity(page: dict[str, Any]) -> None:
+    out.print(f"[bold]{escape(page['name'])}[/bold]  {page['type']}  id {page['id']}")
+    if page["aliases"]:
+        out.print("also: " + escape("; ".join(page["aliases"])))
+    _section("Relations", [_relation_line(r) for r in page["relations"]])
+    _section(
+        "Quotes",
+        [f"“{escape(q['text'])}” ({escape(q['speaker_text'])})  [dim]{q['evidence']['doc'][:8]}[/dim]" for q in page["quotes"]],
+    )
+    _section(
+        f"Mentions ({len(page['mentions'])})",
+        [_mention_line(m) for m in page["mentions"]],
+    )
+    _section("Why these mentions were merged", [escape(r) for r in page["reasons"]])
+
+
+def _relation_line(rel: dict[str, Any]) -> str:
+    arrow = "->" if rel["direction"] == "out" else "<-"
+    sentence = escape(" ".join(rel["evidence"]["text"].split()))
+    return f"{rel['type']} {arrow} [bold]{escape(rel['other']['name'])}[/bold]: [dim]{sentence}[/dim]"
+
+
+def _mention_line(mention: dict[str, Any]) -> str:
+    sent = mention["sentence"]
+    start, end = mention["start"] - sent["start"], mention["end"] - sent["start"]
+    text = sent["text"]
+    marked = escape(text[:start]) + "[reverse]" + escape(text[start:end]) + "[/reverse]" + escape(text[end:])
+    return f"{escape(mention['doc_path'])}:{mention['start']}  " + " ".join(marked.split())
+
+
+def _section(title: str, lines: list[str]) -> None:
+    if lines:
+        out.print(f"\n[bold underline]{title}[/bold underline]")
+        for line in lines:
+            out.print("  " + line)
+
+
+@cli.command()
+@db_option
+@json_option
+def summary(db: str, as_json: bool) -> None:
+    """What the case holds: counts and the most-mentioned entities per type."""
+    with _case(db) as case:
+        data = case.summary()
+    if as_json:
+        _print_json(data)
+        return
+    counts = data["counts"]
+    out.print(", ".join(f"{n} {name}" for name, n in counts.items()))
+    table = Table("type", "most mentioned", title="Entities")
+    for etype, rows in data["top_entities"].items():
+        table.add_row(etype, escape(", ".join(f"{r['name']} ({r['mention_count']})" for r in rows)))
+    out.print(table)
+
+
+@cli.command()
+@db_option
+@json_option
+def failures(db: str, as_json: bool) -> None:
+    """Files that failed to ingest, with the reason; fix them and run ingest again."""
+    with _case(db) as case:
+        rows = case.failures()
+    if as_json:
+        _print_json(rows)
+        return
+    for row in rows:
+        out.print(f"{escape(row['path'])}: {escape(row['reason'])}")
+    if not rows:
+        out.print("no failures")
+
+
+@cli.command(name="eval")
+@click.argument("dataset")
+@click.option("--split", type=click.Choice(["dev", "test"]), default="dev", show_default=True)
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Folder of the eval data (default ../shared/eval).")
+@click.option("--limit", type=click.IntRange(1), help="Only the first N documents (a quick check).")
+@json_option
+def evaluate(dataset: str, split: str, data_dir: Path | None, limit: int | None, as_json: bool) -> None:
+    """Measure extraction quality on a public annotated dataset (conll).
+
+    Example: casegraph eval conll --split test
+    """
+    from casegraph.eval import evaluate as run_eval
+
+    result = run_eval(dataset, split=split, data_dir=data_dir, limit=limit)
+    if as_json:
+        _print_json(result)
+        return
+    out.print(f"{dataset} {split}: F1 {result['f1']:.2f}  P {result['precision']:.2f}  R {result['recall']:.2f}")
+    for name, row in sorted(result.get("per_type", {}).items()):
+        out.print(f"  {name:6} F1 {row['f1']:.2f}  P {row['precision']:.2f}  R {row['recall']:.2f}  n={row['support']}")
+
+
+@cli.command(name="settings")
+def show_settings() -> None:
+    """List every setting, its environment variable, current value and help."""
+    for s in settings.SETTINGS.values():
+        out.print(f"[bold]{s.env}[/bold] = {escape(settings.get(s.name))!s}  (default {escape(s.default)!s})")
+        out.print(f"  {escape(s.help)}")
+
+
+def main() -> None:
+    """Run the CLI; errors become one line on stderr and a non-zero exit, never a traceback."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except CasegraphError as exc:  # raised outside a command (e.g. while parsing)
+        err.print(f"Error: {escape(str(exc))}")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # the last guard: no traceback reaches a user
+        if settings.get("debug"):
+            raise
+        err.print(f"casegraph: internal error: {type(exc).__name__}: {escape(str(exc))} (set CASEGRAPH_DEBUG=1 for details)")
+        sys.exit(1)

@@ -1,0 +1,136 @@
+"""Shared helpers for relation and quote extraction: mentions on the parse, subjects, sentences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from casegraph.model import Link, Mention
+from casegraph.resolve.clusters import Clusters, cluster_links
+
+# Words that introduce speech or writing (lemmas), shared by quotes and the communication relation.
+SPEECH_VERBS = frozenset(
+    """say tell add write state warn explain claim note ask argue query insist declare conclude announce
+    report confirm deny admit acknowledge allege assert testify reply respond recall urge post tweet
+    observe comment remark continue stress emphasize emphasise suggest predict estimate caution inform
+    complain concede boast brag contend maintain reiterate point""".split()
+)
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
+# Generic nouns that stand for the name beside them: "the Islamic State group", "his counterpart Hulusi Akar".
+STAND_IN_NOUNS = frozenset(
+    """group organization organisation newspaper paper agency party network company militia movement
+    counterpart channel station television broadcaster outlet website magazine firm""".split()
+)
+
+
+@dataclass
+class MentionIndex:
+    """The document's mentions placed on the spaCy parse, with their clusters."""
+
+    sdoc: Doc
+    mentions: list[Mention]
+    clusters: Clusters
+    spans: dict[str, Span] = field(default_factory=dict)
+    by_token: dict[int, Mention] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, sdoc: Doc, mentions: list[Mention], links: list[Link]) -> MentionIndex:
+        """Place every mention on the tokens it covers; longer mentions win overlaps."""
+        index = cls(sdoc, mentions, cluster_links((m.id for m in mentions), links))
+        for mention in sorted(mentions, key=lambda m: m.end - m.start):
+            span = sdoc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            index.spans[mention.id] = span
+            for token in span:
+                index.by_token[token.i] = mention
+        return index
+
+    def at(self, token: Token) -> Mention | None:
+        """Return the mention covering ``token``, if any."""
+        return self.by_token.get(token.i)
+
+    def head(self, mention: Mention) -> Token | None:
+        """Return the syntactic head token of a mention."""
+        span = self.spans.get(mention.id)
+        return span.root if span is not None else None
+
+    def span_of(self, mention: Mention) -> Span | None:
+        """Return the spaCy span of a mention."""
+        return self.spans.get(mention.id)
+
+    def same_entity(self, a: Mention, b: Mention) -> bool:
+        """Say whether two mentions are in one cluster (or are the same mention)."""
+        return a.id == b.id or self.clusters.find(a.id) == self.clusters.find(b.id)
+
+    def entity_of(self, token: Token) -> Mention | None:
+        """Return the mention a noun stands for: its own, an appositive's, or a name beside a stand-in noun."""
+        own = self.at(token)
+        if own is not None:
+            return own
+        for child in token.children:
+            if child.dep_ == "appos" and self.at(child) is not None:
+                return self.at(child)
+        if token.lemma_.lower() in STAND_IN_NOUNS:
+            for child in token.children:
+                if child.dep_ == "compound" and self.at(child) is not None:
+                    return self.at(child)
+        return None
+
+    def is_head(self, token: Token) -> bool:
+        """Say whether ``token`` is the head token of the mention that covers it."""
+        mention = self.at(token)
+        return mention is not None and self.head(mention) == token
+
+
+def subjects(verb: Token) -> list[Token]:
+    """Return the subject tokens of a verb, following relative clauses, participles and shared subjects."""
+    own = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if own:
+        subj = own[0]
+        if subj.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+            return [verb.head, *conjuncts(verb.head)]
+        return [subj, *conjuncts(subj)]
+    if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
+        return [verb.head]
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
+        return subjects(verb.head)
+    return []
+
+
+def conjuncts(token: Token) -> list[Token]:
+    """Return the tokens coordinated with ``token`` ("X and Y")."""
+    return [c for c in token.children if c.dep_ == "conj"]
+
+
+def is_negated(token: Token) -> bool:
+    """Say whether a verb or noun is negated ("not", "never", "no")."""
+    return any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in token.children)
+
+
+def sentence_span(token: Token) -> tuple[int, int]:
+    """Return the character span of the sentence holding ``token``."""
+    sent = token.sent
+    return sent.start_char, sent.end_char
+
+
+def prep_objects(token: Token, preps: frozenset[str]) -> list[Token]:
+    """Return the objects of the prepositions in ``preps`` attached to ``token`` ("member *of* Y")."""
+    out: list[Token] = []
+    for child in token.children:
+        if child.dep_ not in ("prep", "dative", "agent"):
+            continue
+        if child.lower_ in preps:
+            out.extend(_pobjs(child))
+        elif child.lower_ in ("along", "together"):  # "along with Y"
+            for inner in child.children:
+                if inner.dep_ == "prep" and inner.lower_ in preps:
+                    out.extend(_pobjs(inner))
+    return out
+
+
+def _pobjs(prep: Token) -> list[Token]:
+    objs = [c for c in prep.children if c.dep_ == "pobj"]
+    return [t for obj in objs for t in (obj, *conjuncts(obj))]

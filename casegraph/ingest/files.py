@@ -1,0 +1,132 @@
+"""Find the files to ingest and read their bytes within the size limit."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from casegraph import settings
+from casegraph.errors import IngestError
+
+# Suffix -> format name: the one table of what casegraph reads.
+FORMATS: dict[str, str] = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".eml": "eml",
+    ".mbox": "mbox",
+    ".pdf": "pdf",
+    ".docx": "docx",
+}
+SUPPORTED = ".txt .html .eml .mbox .pdf .docx"
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    """A file to ingest, or the one-line reason it cannot be read at all."""
+
+    display: str  # the path as the user gave it / as found under the folder they gave
+    path: Path
+    error: str | None = None
+
+
+def format_of(path: Path) -> str | None:
+    """Return the format name for a path's suffix, or None when casegraph does not read it."""
+    return FORMATS.get(path.suffix.lower())
+
+
+def find_files(paths: Sequence[str | Path], *, recursive: bool) -> Iterator[FoundFile]:
+    """Yield the files named, and the supported files inside the folders named, in a stable order."""
+    for given in paths:
+        path = Path(given)
+        display = str(given)
+        if path.is_dir():
+            yield from _walk(path, display, recursive=recursive)
+        elif path.is_file():
+            yield _named_file(path, display)
+        else:
+            yield FoundFile(display, path, _missing_reason(path))
+
+
+def _named_file(path: Path, display: str) -> FoundFile:
+    """A file named explicitly: an unsupported type is an error, not silence."""
+    if format_of(path) is None:
+        suffix = path.suffix.lower() or "(no suffix)"
+        return FoundFile(display, path, f"unsupported file type {suffix}; casegraph reads {SUPPORTED}")
+    if not os.access(path, os.R_OK):
+        return FoundFile(display, path, "permission denied: cannot read this file")
+    return FoundFile(display, path)
+
+
+def _missing_reason(path: Path) -> str:
+    """Why a named path is neither a file nor a folder."""
+    if path.is_symlink():
+        return "broken symbolic link: its target does not exist"
+    if os.path.lexists(path) or path.exists():
+        return "not a regular file or folder"
+    return "no such file or folder"
+
+
+def _walk(root: Path, display: str, *, recursive: bool) -> Iterator[FoundFile]:
+    """Yield supported files under a folder; unreadable folders become errors."""
+    errors: list[OSError] = []
+    # followlinks=False: a symlinked folder is never entered, so a link loop cannot recur.
+    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append, followlinks=False):
+        yield from _walk_errors(errors, root, display)
+        dirnames.sort()
+        if not recursive:
+            dirnames.clear()
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if format_of(path) is not None:
+                yield _found_in_folder(path, _display_under(root, display, path))
+    yield from _walk_errors(errors, root, display)
+
+
+def _walk_errors(errors: list[OSError], root: Path, display: str) -> Iterator[FoundFile]:
+    """Turn the folder errors os.walk collected so far into FoundFile errors."""
+    while errors:
+        err = errors.pop(0)
+        path = Path(err.filename) if err.filename else root
+        reason = err.strerror.lower() if err.strerror else str(err)
+        yield FoundFile(_display_under(root, display, path), path, f"cannot read folder: {reason}")
+
+
+def _found_in_folder(path: Path, display: str) -> FoundFile:
+    """A supported file inside a folder; a dangling link or unreadable file is reported."""
+    if not path.exists():
+        return FoundFile(display, path, "broken symbolic link: its target does not exist")
+    if not path.is_file():
+        return FoundFile(display, path, "not a regular file")
+    if not os.access(path, os.R_OK):
+        return FoundFile(display, path, "permission denied: cannot read this file")
+    return FoundFile(display, path)
+
+
+def _display_under(root: Path, display: str, path: Path) -> str:
+    """The path as the user would write it: the folder they gave joined with the relative part."""
+    try:
+        rel = path.relative_to(root)
+    except ValueError:
+        return str(path)
+    return str(Path(display) / rel) if str(rel) != "." else display
+
+
+def read_bytes(path: Path) -> bytes:
+    """Return a file's bytes, refusing files over the size limit before reading them."""
+    limit_mb = settings.get_int("max_file_mb")
+    try:
+        size = path.stat().st_size
+        if size > limit_mb * 1024 * 1024:
+            raise IngestError(
+                f"file is {size / 1024 / 1024:.1f} MB, over the {limit_mb} MB limit; "
+                f"raise {settings.SETTINGS['max_file_mb'].env} to read it"
+            )
+        return path.read_bytes()
+    except OSError as err:
+        reason = err.strerror.lower() if err.strerror else str(err)
+        raise IngestError(f"cannot read file: {reason}") from err

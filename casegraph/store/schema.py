@@ -1,0 +1,149 @@
+"""The store's tables (SQLAlchemy Core), shared by SQLite and, later, PostgreSQL.
+
+Observation tables (documents, mentions, links, relations, quotes, times, vals, events) are
+written once per document by the Writer; judgement tables (entities, entity_mentions) are
+derived and rewritten by the resolver. See docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, Float, Index, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+
+def _span(prefix: str = "") -> list[Column[int]]:
+    return [Column(f"{prefix}start", Integer, nullable=False), Column(f"{prefix}end", Integer, nullable=False)]
+
+
+schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("path", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("text_sha256", String(64), nullable=False, index=True),
+    Column("date", String(10)),
+    Column("date_source", String(16), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("format", String(8), nullable=False),
+    Column("fields", JSON, nullable=False),
+    Column("meta", JSON, nullable=False),
+    Column("version", String(32), nullable=False),
+    Column("extracted", Integer, nullable=False),  # 1 when facts were extracted, 0 = text only
+    Column("ingested_at", String(32), nullable=False),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", String(20), primary_key=True),
+    Column("doc", String(64), nullable=False, index=True),
+    *_span(),
+    Column("text", Text, nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("label", String(32), nullable=False),
+    Column("source", String(16), nullable=False),
+    *_span("sent_"),
+)
+
+links = Table(
+    "links",
+    metadata,
+    Column("doc", String(64), nullable=False, index=True),
+    Column("source", String(20), nullable=False),
+    Column("target", String(20), nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("score", Float, nullable=False),
+)
+
+relations = Table(
+    "relations",
+    metadata,
+    Column("id", String(20), primary_key=True),
+    Column("doc", String(64), nullable=False, index=True),
+    Column("type", String(32), nullable=False),
+    Column("source", String(20), nullable=False, index=True),
+    Column("target", String(20), nullable=False, index=True),
+    *_span(),
+    Column("trigger", Text, nullable=False),
+)
+
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("id", String(20), primary_key=True),
+    Column("doc", String(64), nullable=False, index=True),
+    Column("speaker", String(20), index=True),
+    Column("speaker_text", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    *_span(),
+    *_span("ev_"),
+)
+
+times = Table(
+    "times",
+    metadata,
+    Column("id", String(20), primary_key=True),
+    Column("doc", String(64), nullable=False, index=True),
+    *_span(),
+    Column("text", Text, nullable=False),
+    Column("value", String(32)),
+    Column("precision", String(16), nullable=False),
+    Column("end_value", String(32)),
+    Column("modifier", String(16), nullable=False),
+)
+
+vals = Table(
+    "vals",
+    metadata,
+    Column("id", String(20), primary_key=True),
+    Column("doc", String(64), nullable=False, index=True),
+    *_span(),
+    Column("text", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(20), primary_key=True),
+    Column("doc", String(64), nullable=False, index=True),
+    Column("type", String(48), nullable=False),
+    *_span(),
+    Column("data", JSON, nullable=False),  # trigger, date, place, participants, counts
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", String(20), primary_key=True),
+    Column("type", String(16), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("aliases", JSON, nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("mention_count", Integer, nullable=False),
+)
+
+entity_mentions = Table(
+    "entity_mentions",
+    metadata,
+    Column("mention", String(20), primary_key=True),
+    Column("entity", String(20), nullable=False, index=True),
+)
+
+failures = Table(
+    "failures",
+    metadata,
+    Column("path", Text, primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("at", String(32), nullable=False),
+)
+
+Index("ix_entities_name", entities.c.name)
+
+# Tables that hold one document's observations; re-extraction replaces these rows.
+OBSERVATIONS = (mentions, links, relations, quotes, times, vals, events)

@@ -1,0 +1,151 @@
+"""The one writer: every change to a store goes through here, one transaction per unit of work."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from casegraph.errors import StoreError
+from casegraph.model import Document, Entity, Event, Extraction
+from casegraph.store import schema
+from casegraph.store.base import Store
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _rows(items: Iterable[Any], **extra: Any) -> list[dict[str, Any]]:
+    return [{**dataclasses.asdict(item), **extra} for item in items]
+
+
+def _event_row(event: Event) -> dict[str, Any]:
+    data = dataclasses.asdict(event)
+    row = {key: data.pop(key) for key in ("id", "doc", "type", "start", "end")}
+    return {**row, "data": data}
+
+
+class Writer:
+    """Writes documents' observations and the case's judgements; a document is fully in or fully out."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _run(self, what: str, work: Any, *args: Any) -> Any:
+        try:
+            with self.store.engine.begin() as conn:
+                return work(conn, *args)
+        except SQLAlchemyError as err:
+            raise StoreError(f"cannot {what} in {self.store.location}: {err.__class__.__name__}") from err
+
+    def write_extraction(self, ext: Extraction, *, extracted: bool = True) -> None:
+        """Replace one document and all its observations in a single transaction."""
+        self._run(f"write {ext.doc.path}", self._write_extraction, ext, extracted)
+
+    def _write_extraction(self, conn: Connection, ext: Extraction, extracted: bool) -> None:
+        self._delete_document(conn, ext.doc.id)
+        conn.execute(insert(schema.documents), [self._document_row(ext.doc, ext.version, extracted)])
+        self._index_text(conn, ext.doc.id)
+        for table, items in (
+            (schema.mentions, ext.mentions),
+            (schema.relations, ext.relations),
+            (schema.quotes, ext.quotes),
+            (schema.times, ext.times),
+            (schema.vals, ext.values),
+        ):
+            if items:
+                conn.execute(insert(table), _rows(items))
+        if ext.links:
+            conn.execute(insert(schema.links), _rows(ext.links, doc=ext.doc.id))
+        if ext.events:
+            conn.execute(insert(schema.events), [_event_row(e) for e in ext.events])
+        conn.execute(delete(schema.failures).where(schema.failures.c.path == ext.doc.path))
+
+    @staticmethod
+    def _document_row(doc: Document, version: str, extracted: bool) -> dict[str, Any]:
+        return {
+            "id": doc.id,
+            "path": doc.path,
+            "title": doc.title,
+            "text": doc.text,
+            "text_sha256": hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
+            "date": doc.date,
+            "date_source": doc.date_source,
+            "language": doc.language,
+            "format": doc.format,
+            "fields": [dataclasses.asdict(f) for f in doc.fields],
+            "meta": doc.meta,
+            "version": version,
+            "extracted": int(extracted),
+            "ingested_at": _now(),
+        }
+
+    def _index_text(self, conn: Connection, doc_id: str) -> None:
+        if self.store.dialect == "sqlite":
+            conn.execute(
+                text("INSERT INTO doc_fts(rowid, title, text) SELECT rowid, title, text FROM documents WHERE id = :id"),
+                {"id": doc_id},
+            )
+
+    def _delete_document(self, conn: Connection, doc_id: str) -> None:
+        if self.store.dialect == "sqlite":
+            conn.execute(
+                text(
+                    "INSERT INTO doc_fts(doc_fts, rowid, title, text) "
+                    "SELECT 'delete', rowid, title, text FROM documents WHERE id = :id"
+                ),
+                {"id": doc_id},
+            )
+        mention_ids = select(schema.mentions.c.id).where(schema.mentions.c.doc == doc_id)
+        conn.execute(delete(schema.entity_mentions).where(schema.entity_mentions.c.mention.in_(mention_ids)))
+        for table in schema.OBSERVATIONS:
+            conn.execute(delete(table).where(table.c.doc == doc_id))
+        conn.execute(delete(schema.documents).where(schema.documents.c.id == doc_id))
+
+    def delete_document(self, doc_id: str) -> None:
+        """Remove one document and its observations."""
+        self._run("delete a document", self._delete_document, doc_id)
+
+    def replace_entities(self, entities: Sequence[Entity]) -> None:
+        """Replace the case's entity clusters (a judgement, recomputed from observations)."""
+        self._run("write entities", self._replace_entities, entities)
+
+    @staticmethod
+    def _replace_entities(conn: Connection, entities: Sequence[Entity]) -> None:
+        conn.execute(delete(schema.entity_mentions))
+        conn.execute(delete(schema.entities))
+        if not entities:
+            return
+        conn.execute(
+            insert(schema.entities),
+            [
+                {
+                    "id": e.id,
+                    "type": e.type,
+                    "name": e.name,
+                    "aliases": e.aliases,
+                    "reasons": e.reasons,
+                    "mention_count": len(e.mentions),
+                }
+                for e in entities
+            ],
+        )
+        conn.execute(
+            insert(schema.entity_mentions),
+            [{"mention": m, "entity": e.id} for e in entities for m in e.mentions],
+        )
+
+    def record_failure(self, path: str, reason: str) -> None:
+        """Remember that a file failed, with its one-line reason, for `casegraph failures`."""
+        self._run("record a failure", self._record_failure, path, reason)
+
+    @staticmethod
+    def _record_failure(conn: Connection, path: str, reason: str) -> None:
+        conn.execute(delete(schema.failures).where(schema.failures.c.path == path))
+        conn.execute(insert(schema.failures).values(path=path, reason=reason, at=_now()))
