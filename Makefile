@@ -28,7 +28,7 @@ demo: $(STAMP)  ## ingest the bundled sample case and print a summary
 	$(BIN)/casegraph ingest examples/case --recursive --db $(DEMO_DB) --date 2016-09-20
 	$(BIN)/casegraph summary --db $(DEMO_DB)
 	$(BIN)/casegraph export --db $(DEMO_DB) --format json --output out/demo.json
-	@echo "Try: $(BIN)/casegraph show 'Ilhami Bali' --db $(DEMO_DB)"
+	@echo "Try: $(BIN)/casegraph show 'Kemal Aydin' --db $(DEMO_DB)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check casegraph tests

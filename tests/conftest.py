@@ -28,3 +28,16 @@ def nlp() -> Any:
     from casegraph.extract.nlp import load_pipeline
 
     return load_pipeline("en")
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The bundled sample case ingested once into a real SQLite file (read-only for tests)."""
+    from casegraph.case import open_case
+
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    case = open_case(db)
+    report = case.ingest(REPO / "examples" / "case", ref_date="2016-09-20", recursive=True)
+    assert report.ok, report.failed
+    yield case
+    case.close()

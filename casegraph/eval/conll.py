@@ -13,13 +13,16 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from casegraph.errors import EvalError
 from casegraph.model import Document, Mention, Span, Value, make_id
 
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
 SPLITS = {"test": "eng.testb", "dev": "eng.testa"}
-LABELS = ("LOC", "MISC", "ORG", "PER")
+LABELS = ("PER", "ORG", "LOC", "MISC")
 # casegraph mention types -> CoNLL labels; types not listed (none today) are dropped.
 TYPE_TO_LABEL = {
     "person": "PER",
@@ -71,6 +74,15 @@ class ConllDoc:
             found.update((start + offset, end + offset, label) for start, end, label in decode_iob1(tags))
             offset += len(tags)
         return found
+
+    def breaks(self) -> list[int]:
+        """The token index that starts each sentence."""
+        starts: list[int] = []
+        pos = 0
+        for sentence in self.sentences:
+            starts.append(pos)
+            pos += len(sentence)
+        return starts
 
     def render(self) -> tuple[str, list[Span]]:
         """Return the document text and each token's character span in it."""
@@ -169,17 +181,24 @@ def _prf(tp: int, gold: int, pred: int) -> dict[str, Any]:
     }
 
 
-def snap_spans(spans: Iterable[tuple[int, int, str]], tokens: Sequence[Span]) -> set[TokenSpan]:
-    """Map labelled character spans onto the tokens they overlap; overlapping results keep the longest."""
+def snap_spans(
+    spans: Iterable[tuple[int, int, str]], tokens: Sequence[Span], *, breaks: Iterable[int] = ()
+) -> set[TokenSpan]:
+    """Map labelled character spans onto the tokens they overlap, cut at sentence breaks; keep the longest."""
     starts = [t_start for t_start, _ in tokens]
     ends = [t_end for _, t_end in tokens]
     snapped: list[TokenSpan] = []
     for start, end, label in spans:
         first = bisect_right(ends, start)  # the first token ending after the span starts
         stop = bisect_left(starts, end)  # one past the last token starting before the span ends
-        if first < stop:
-            snapped.append((first, stop, label))
+        snapped += _cut(first, stop, label, breaks)
     return _drop_overlaps(snapped)
+
+
+def _cut(first: int, stop: int, label: str, breaks: Iterable[int]) -> list[TokenSpan]:
+    """Split a token span at sentence starts, as conlleval does: a sentence break ends every chunk."""
+    cuts = [first, *(b for b in sorted(breaks) if first < b < stop), stop]
+    return [(a, b, label) for a, b in zip(cuts, cuts[1:], strict=False) if a < b]
 
 
 def _drop_overlaps(spans: list[TokenSpan]) -> set[TokenSpan]:
@@ -198,7 +217,7 @@ def mention_spans(mentions: Iterable[Mention], values: Iterable[Value]) -> list[
     return found
 
 
-def bare_spans(sdoc: Any) -> list[tuple[int, int, str]]:
+def bare_spans(sdoc: Doc) -> list[tuple[int, int, str]]:
     """The character spans of the spaCy model's own entities, with CoNLL labels (no casegraph rules)."""
     return [
         (ent.start_char, ent.end_char, SPACY_TO_LABEL[ent.label_])
@@ -207,7 +226,7 @@ def bare_spans(sdoc: Any) -> list[tuple[int, int, str]]:
     ]
 
 
-def casegraph_spans(sdoc: Any, doc: Document) -> list[tuple[int, int, str]]:
+def casegraph_spans(sdoc: Doc, doc: Document) -> list[tuple[int, int, str]]:
     """Run casegraph's mention extraction and in-document resolution, as ingest does."""
     from casegraph.extract.entities import extract_mentions
     from casegraph.resolve.inside import resolve_document
@@ -238,10 +257,10 @@ def predict(docs: Sequence[ConllDoc], *, split: str, bare: bool = False) -> Iter
     rendered = [cdoc.render() for cdoc in docs]
     texts = [text for text, _ in rendered]
     sdocs = nlp.pipe(texts, batch_size=BATCH_SIZE)
-    for index, ((text, tokens), sdoc) in enumerate(zip(rendered, sdocs, strict=True)):
+    for index, (cdoc, (text, tokens), sdoc) in enumerate(zip(docs, rendered, sdocs, strict=True)):
         doc = _make_document(text, split=split, index=index)
         spans = bare_spans(sdoc) if bare else casegraph_spans(sdoc, doc)
-        yield snap_spans(spans, tokens)
+        yield snap_spans(spans, tokens, breaks=cdoc.breaks())
 
 
 def _make_document(text: str, *, split: str, index: int) -> Document:
@@ -273,8 +292,11 @@ def evaluate_conll(
         "f1": scores["f1"],
         "precision": scores["precision"],
         "recall": scores["recall"],
-        "per_type": {
-            label: {key: row[key] for key in ("precision", "recall", "f1", "support")}
-            for label, row in scores["per_type"].items()
-        },
+        "per_type": {label: _type_row(scores["per_type"].get(label)) for label in LABELS},
     }
+
+
+def _type_row(row: dict[str, Any] | None) -> dict[str, Any]:
+    """One label's precision, recall, F1 and support (zeros for a label absent from gold and predictions)."""
+    row = row or _prf(0, 0, 0)
+    return {key: row[key] for key in ("precision", "recall", "f1", "support")}

@@ -154,7 +154,9 @@ def _check_references(data: dict[str, Any]) -> None:
     }
     for where, ref, kind in _references(data):
         if ref is not None and ref not in known[kind]:
-            raise ExportError(f"malformed casegraph/1 data: {where} points to {kind} {ref!r}, which is not in it; {FIX}")
+            raise ExportError(
+                f"malformed casegraph/1 data: {where} points to {kind} {ref!r}, which is not in it; {FIX}"
+            )
 
 
 def _references(data: dict[str, Any]) -> Iterable[tuple[str, str | None, str]]:
@@ -212,6 +214,14 @@ def _by_span(span: dict[str, Any]) -> tuple[str, int, int, str]:
     return (span["doc"], span["start"], span["end"], span.get("id") or span["text"])
 
 
+def count_text(count: dict[str, Any]) -> str:
+    """Return an event count as words: "at least 23 killed", "5 arrested"."""
+    value = count["value"]
+    number = str(int(value)) if float(value).is_integer() else str(value)
+    qualifier = "" if count["qualifier"] in ("", "exact") else count["qualifier"] + " "
+    return f"{qualifier}{number} {count['what']}"
+
+
 def write_files(contents: dict[Path, bytes]) -> list[Path]:
     """Write every file atomically: all go to temporary files first, then each replaces its target."""
     temps: dict[Path, Path] = {}
@@ -223,7 +233,9 @@ def write_files(contents: dict[Path, bytes]) -> list[Path]:
             os.replace(temp, current)
     except OSError as err:
         _remove(temps.values())
-        raise ExportError(f"cannot write {current}: {err.strerror or err}; choose a writable output path") from err
+        raise ExportError(
+            f"cannot write {current}: {err.strerror or err}; choose a writable output path"
+        ) from err
     except BaseException:
         _remove(temps.values())
         raise
@@ -255,7 +267,9 @@ def _write_temp(path: Path, content: bytes) -> Path:
 def check_output_file(output: Path) -> None:
     """Raise ExportError unless ``output`` can become a file: its folder exists and it is no folder."""
     if output.is_dir():
-        raise ExportError(f"cannot write {output}: it is a folder; give a file path such as {output / 'case'}")
+        raise ExportError(
+            f"cannot write {output}: it is a folder; give a file path such as {output / 'case'}"
+        )
     if not output.parent.is_dir():
         raise ExportError(f"cannot write {output}: folder {output.parent} does not exist; create it first")
 
@@ -265,7 +279,9 @@ def make_output_dir(output: Path) -> None:
     if output.exists() and not output.is_dir():
         raise ExportError(f"cannot write into {output}: it is a file; give a folder path for CSV export")
     if not output.parent.is_dir():
-        raise ExportError(f"cannot write into {output}: folder {output.parent} does not exist; create it first")
+        raise ExportError(
+            f"cannot write into {output}: folder {output.parent} does not exist; create it first"
+        )
     try:
         output.mkdir(exist_ok=True)
     except OSError as err:

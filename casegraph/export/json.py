@@ -22,7 +22,9 @@ def dump_json(data: dict[str, Any]) -> str:
     try:
         text = json.dumps(sort_data(data), indent=2, ensure_ascii=False, sort_keys=True, allow_nan=False)
     except (TypeError, ValueError) as err:
-        raise ExportError(f"cannot write casegraph/1 JSON: {err}; keep only JSON values in the export data") from err
+        raise ExportError(
+            f"cannot write casegraph/1 JSON: {err}; keep only JSON values in the export data"
+        ) from err
     return text + "\n"
 
 
@@ -37,7 +39,9 @@ def read_json(path: Path) -> dict[str, Any]:
         raise ExportError(f"{path} is not JSON ({err}); give a file written by casegraph export") from err
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
-        raise ExportError(f"{path} is not {FORMAT_NAME} JSON (format {found!r}); give a file written by casegraph export")
+        raise ExportError(
+            f"{path} is not {FORMAT_NAME} JSON (format {found!r}); give a file written by casegraph export"
+        )
     try:
         check_data(data)
     except ExportError as err:

@@ -18,6 +18,26 @@ SPEECH_VERBS = frozenset(
 )
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
+# Common nouns that can head an unnamed speaker: people, groups and texts ("officials said",
+# "a police source told Reuters", "the statement said").
+SPEAKER_NOUNS = frozenset(
+    """official source expert analyst observer witness resident people person man woman boy girl child user
+    individual agent police authority government ministry spokesman spokeswoman spokesperson statement
+    report document group organization organisation video message post tweet letter note email e-mail text
+    website sign banner poster caption complaint affidavit court judge prosecutor lawyer attorney
+    investigator reporter journalist newspaper agency army military militant commander leader speaker
+    researcher study survey article interview transcript recording audio brother sister friend neighbor
+    neighbour family relative colleague informant defendant suspect victim survivor someone member
+    minister president diplomat officer soldier fighter activist critic commentator columnist scholar
+    historian specialist adviser advisor aide staff employee worker diplomat ambassador envoy lawmaker
+    legislator senator representative candidate voter student teacher doctor nurse official officials
+    administration council committee commission office department service force forces guard parliament
+    cabinet embassy team company firm bank party movement militia faction network caller writer author
+    editor blogger poster account accountholder director manager chairman chief executive founder
+    insider participant protester demonstrator local citizen villager farmer driver passenger indictment
+    filing ruling verdict record memo memorandum manual guide book communique claim announcement
+    speech sermon broadcast""".split()
+)
 # Generic nouns that stand for the name beside them: "the Islamic State group", "his counterpart Hulusi Akar".
 STAND_IN_NOUNS = frozenset(
     """group organization organisation newspaper paper agency party network company militia movement
@@ -66,7 +86,7 @@ class MentionIndex:
         return a.id == b.id or self.clusters.find(a.id) == self.clusters.find(b.id)
 
     def entity_of(self, token: Token) -> Mention | None:
-        """Return the mention a noun stands for: its own, an appositive's, or a name beside a stand-in noun."""
+        """Return the mention a noun stands for: its own, an appositive's, or the name by a stand-in noun."""
         own = self.at(token)
         if own is not None:
             return own
@@ -89,20 +109,43 @@ def subjects(verb: Token) -> list[Token]:
     """Return the subject tokens of a verb, following relative clauses, participles and shared subjects."""
     own = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     if own:
-        subj = own[0]
-        if subj.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+        if any(s.lower_ in RELATIVE_PRONOUNS for s in own) and verb.dep_ == "relcl":
             return [verb.head, *conjuncts(verb.head)]
-        return [subj, *conjuncts(subj)]
+        return [t for subj in own for t in (subj, *conjuncts(subj))]
     if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
         return [verb.head]
-    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
+    if (
+        verb.dep_ in ("conj", "xcomp", "advcl")
+        and verb.head.i != verb.i
+        and verb.head.pos_ in ("VERB", "AUX")
+    ):
         return subjects(verb.head)
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
+        return subjects(verb.head.head)  # "After telling UCE-1 ..., Hendricks directed": Hendricks told
     return []
 
 
 def conjuncts(token: Token) -> list[Token]:
     """Return the tokens coordinated with ``token`` ("X and Y")."""
     return [c for c in token.children if c.dep_ == "conj"]
+
+
+def lemma_in(token: Token, words: frozenset[str]) -> bool:
+    """Say whether a verb's lemma is in ``words``, forgiving the lemmatizer's misses ("urges")."""
+    lower = token.lower_
+    forms = {token.lemma_.lower(), lower}
+    for suffix, repl in (
+        ("ies", "y"),
+        ("es", ""),
+        ("s", ""),
+        ("ed", ""),
+        ("ed", "e"),
+        ("ing", ""),
+        ("ing", "e"),
+    ):
+        if lower.endswith(suffix):
+            forms.add(lower[: -len(suffix)] + repl)
+    return not forms.isdisjoint(words)
 
 
 def is_negated(token: Token) -> bool:
@@ -114,6 +157,23 @@ def sentence_span(token: Token) -> tuple[int, int]:
     """Return the character span of the sentence holding ``token``."""
     sent = token.sent
     return sent.start_char, sent.end_char
+
+
+def evidence_span(
+    text: str, spans: list[tuple[int, int]], sentences: list[tuple[int, int]]
+) -> tuple[int, int]:
+    """The sentences around ``spans``, cut at line breaks outside them (a headline glued to a sentence)."""
+    lo, hi = min(s for s, _ in spans), max(e for _, e in spans)
+    start = min(lo, *(s for s, _ in sentences))
+    end = max(hi, *(e for _, e in sentences))
+    start = max(start, text.rfind("\n", start, lo) + 1)
+    cut = text.find("\n", hi, end)
+    end = cut if cut >= 0 else end
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
 
 
 def prep_objects(token: Token, preps: frozenset[str]) -> list[Token]:

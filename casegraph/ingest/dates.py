@@ -15,7 +15,7 @@ from typing import Any
 from casegraph.errors import SettingsError
 
 LINES = 5  # datelines sit in the first few non-empty lines
-MAX_LINE = 200  # longer lines are body text, not a dateline
+MAX_LINE = 200  # a longer line is body text: only its start may hold a dateline
 MAX_OTHER_WORDS = 6  # a date-only line may also hold "Published", a weekday, a time, a byline
 LANGUAGES = ["en", "tr", "de", "fr", "es", "it", "nl", "pt"]
 
@@ -31,6 +31,7 @@ DATELINE_RE = re.compile(
 )
 # "Sept 20, 2016 - Police said ..." or "20 Eylül 2016 —".
 LEADING_RE = re.compile(rf"^(?P<date>{_ISO}|{_WORD_MONTH})\s*(?:\([^)\n]{{1,40}}\))?\s*[-—–]")
+_BIRTH = re.compile(r"\b(?:birth|born|dob|d\.o\.b|doğum|geboren|naissance|nacimiento)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
 _TIME = re.compile(r"\b\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?\b", re.IGNORECASE)
 
@@ -38,13 +39,19 @@ _TIME = re.compile(r"\b\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?\b", re.IGNORECASE)
 def find_dateline(text: str) -> str | None:
     """Return the ISO date of a dateline or date-only line in the first lines of a text, else None."""
     lines = [line.strip() for line in text.split("\n", 50)[:50] if line.strip()][:LINES]
-    for line in lines:
-        if len(line) > MAX_LINE:
-            continue
-        found = _dateline_date(line) or _date_only_line(line)
+    for i, line in enumerate(lines):
+        # A dateline opens the article's first paragraph, so only the line's start is looked at.
+        found = _dateline_date(line[:MAX_LINE])
+        if not found and len(line) <= MAX_LINE and not _about_birth(lines[max(i - 1, 0) : i + 1]):
+            found = _date_only_line(line)
         if found:
             return found
     return None
+
+
+def _about_birth(lines: list[str]) -> bool:
+    """True when a date sits under or beside a "Date of birth" label: a person's date, not the document's."""
+    return any(_BIRTH.search(line) for line in lines)
 
 
 def _dateline_date(line: str) -> str | None:
@@ -76,7 +83,7 @@ def parse_explicit(candidate: str) -> str | None:
         return None
     data = _parser().get_date_data(candidate)
     when = data.date_obj
-    if when is None or data.period not in ("day", "month"):
+    if not isinstance(when, datetime) or data.period not in ("day", "month"):
         return None
     return when.date().isoformat()
 
@@ -92,7 +99,7 @@ def _valid_iso(text: str) -> str | None:
 @lru_cache(maxsize=1)
 def _parser() -> Any:
     """One dateparser instance: absolute dates only, month and year required, nothing relative."""
-    from dateparser.date import DateDataParser
+    from dateparser.date import DateDataParser  # type: ignore[import-untyped]
 
     options = {
         "REQUIRE_PARTS": ["month", "year"],
@@ -108,10 +115,11 @@ def pdf_date(value: str | None) -> str | None:
     """Convert a PDF date ("D:20210324130055-07'00'") to ISO yyyy-mm-dd; None when malformed."""
     if not value:
         return None
-    match = re.match(r"^\s*(?:D:)?(\d{4})(\d{2})?(\d{2})?", value)
+    # A year alone is too vague to stand for the document's date; a missing day is the 1st.
+    match = re.match(r"^\s*(?:D:)?(\d{4})(\d{2})(\d{2})?", value)
     if not match:
         return None
-    year, month, day = match.group(1), match.group(2) or "01", match.group(3) or "01"
+    year, month, day = match.group(1), match.group(2), match.group(3) or "01"
     found = _valid_iso(f"{year}-{month}-{day}")
     return found if found and 1900 <= int(year) <= 2100 else None
 

@@ -23,6 +23,7 @@ FORMATS: dict[str, str] = {
     ".docx": "docx",
 }
 SUPPORTED = ".txt .html .eml .mbox .pdf .docx"
+BROKEN_LINK = "broken symbolic link: its target is missing or a link loop"
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,14 @@ def find_files(paths: Sequence[str | Path], *, recursive: bool) -> Iterator[Foun
     for given in paths:
         path = Path(given)
         display = str(given)
-        if path.is_dir():
+        try:
+            kind = "dir" if path.is_dir() else "file" if path.is_file() else None
+        except OSError as err:  # e.g. a path under a folder we may not enter
+            yield FoundFile(display, path, f"cannot access: {_reason(err)}")
+            continue
+        if kind == "dir":
             yield from _walk(path, display, recursive=recursive)
-        elif path.is_file():
+        elif kind == "file":
             yield _named_file(path, display)
         else:
             yield FoundFile(display, path, _missing_reason(path))
@@ -65,7 +71,7 @@ def _named_file(path: Path, display: str) -> FoundFile:
 def _missing_reason(path: Path) -> str:
     """Why a named path is neither a file nor a folder."""
     if path.is_symlink():
-        return "broken symbolic link: its target does not exist"
+        return BROKEN_LINK
     if os.path.lexists(path) or path.exists():
         return "not a regular file or folder"
     return "no such file or folder"
@@ -92,16 +98,18 @@ def _walk_errors(errors: list[OSError], root: Path, display: str) -> Iterator[Fo
     while errors:
         err = errors.pop(0)
         path = Path(err.filename) if err.filename else root
-        reason = err.strerror.lower() if err.strerror else str(err)
-        yield FoundFile(_display_under(root, display, path), path, f"cannot read folder: {reason}")
+        yield FoundFile(_display_under(root, display, path), path, f"cannot read folder: {_reason(err)}")
 
 
 def _found_in_folder(path: Path, display: str) -> FoundFile:
     """A supported file inside a folder; a dangling link or unreadable file is reported."""
-    if not path.exists():
-        return FoundFile(display, path, "broken symbolic link: its target does not exist")
-    if not path.is_file():
-        return FoundFile(display, path, "not a regular file")
+    try:
+        if not path.exists():
+            return FoundFile(display, path, BROKEN_LINK)
+        if not path.is_file():
+            return FoundFile(display, path, "not a regular file")
+    except OSError as err:
+        return FoundFile(display, path, f"cannot access: {_reason(err)}")
     if not os.access(path, os.R_OK):
         return FoundFile(display, path, "permission denied: cannot read this file")
     return FoundFile(display, path)
@@ -128,5 +136,9 @@ def read_bytes(path: Path) -> bytes:
             )
         return path.read_bytes()
     except OSError as err:
-        reason = err.strerror.lower() if err.strerror else str(err)
-        raise IngestError(f"cannot read file: {reason}") from err
+        raise IngestError(f"cannot read file: {_reason(err)}") from err
+
+
+def _reason(err: OSError) -> str:
+    """An OS error as a short lower-case reason ("permission denied")."""
+    return err.strerror.lower() if err.strerror else str(err)

@@ -90,7 +90,11 @@ def _quotes(conn: Connection, entity_of: dict[str, str], texts: dict[str, str]) 
 
 
 def _events(conn: Connection, entity_of: dict[str, str], texts: dict[str, str]) -> list[dict[str, Any]]:
-    ev = schema.events
+    ev, t = schema.events, schema.times
+    dates = {
+        tid: {"text": text, "value": value}
+        for tid, text, value in conn.execute(select(t.c.id, t.c.text, t.c.value))
+    }
     out = []
     for row in conn.execute(select(ev).order_by(ev.c.doc, ev.c.start)).mappings():
         data = row["data"]
@@ -98,7 +102,7 @@ def _events(conn: Connection, entity_of: dict[str, str], texts: dict[str, str]) 
             {
                 "id": row["id"],
                 "type": row["type"],
-                "date": data.get("date"),
+                "date": dates.get(data["date"]) if data.get("date") else None,
                 "place": entity_of.get(data["place"]) if data.get("place") else None,
                 "participants": [
                     {"role": p["role"], "entity": entity_of.get(p["mention"])} for p in data.get("participants", [])

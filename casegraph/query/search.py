@@ -52,8 +52,9 @@ def fts_query(query: str) -> str:
     terms = []
     for phrase, word in _TERMS.findall(query):
         term = (phrase or word).strip()
-        if word.upper() == "OR" and terms:
-            terms.append("OR")
+        if word.upper() == "OR":  # an operator only between two terms
+            if terms and terms[-1] != "OR":
+                terms.append("OR")
         elif term:
             terms.append('"' + term.replace('"', '""') + '"')
     if not terms or terms == ["OR"]:

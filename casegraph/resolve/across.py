@@ -40,14 +40,16 @@ def _clean(text: str) -> str:
 def resolve_case(mentions: Sequence[Mention], links: Sequence[Link], *, key: KeyFn = name_key) -> list[Entity]:
     """Cluster every mention of the case into entities, with the reasons for each merge."""
     by_id = {m.id: m for m in mentions}
-    inside = cluster_links(by_id, (lk for lk in links if lk.source in by_id and lk.target in by_id))
+    links = [lk for lk in links if lk.source in by_id and lk.target in by_id]
+    inside = cluster_links(by_id, links)
     case = Clusters(by_id)
     named: dict[tuple[str, str], str] = {}
     for root, members in inside.groups().items():
         group = [by_id[i] for i in members]
         type_ = choose_type(group)
         name_id = named.setdefault((type_, key(choose_name(group, type_))), root)
-        case.union(name_id, root)
+        for member in members:
+            case.union(name_id, member)
     return [_entity([by_id[i] for i in ids], links, key=key) for ids in case.groups().values()]
 
 
