@@ -26,6 +26,7 @@ from casegraph.resolve.inside import resolve_document
 from casegraph.store import Store, Writer, schema
 
 Progress = Callable[[str], None]  # called once per file with its display path
+CHUNK_CHARS = 100_000  # longer texts are parsed in pieces (spaCy's memory grows with text length)
 
 
 @dataclass
@@ -58,6 +59,34 @@ def extract_document(doc: Document, sdoc: Any) -> Extraction:
         values=values,
         sentences=[(s.start_char, s.end_char) for s in sdoc.sents],
     )
+
+
+def split_text(text: str, *, size: int = CHUNK_CHARS) -> list[str]:
+    """Cut a long text into pieces of about ``size`` characters at paragraph, line or word breaks."""
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > size:
+        cut = next((i + len(sep) for sep in ("\n\n", "\n", " ") if (i := rest.rfind(sep, size // 2, size)) > 0), size)
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+    return [*pieces, rest] if rest or not pieces else pieces
+
+
+def parse_texts(nlp: Any, texts: Sequence[str]) -> Iterator[Any]:
+    """Parse texts with spaCy; long texts are parsed in pieces and joined, so memory stays bounded.
+
+    Yields None for a text whose joined parse would not reproduce it exactly.
+    """
+    from spacy.tokens import Doc
+
+    short = iter(nlp.pipe(t for t in texts if len(t) <= CHUNK_CHARS))
+    for text in texts:
+        if len(text) <= CHUNK_CHARS:
+            yield next(short)
+            continue
+        sdoc = Doc.from_docs(list(nlp.pipe(split_text(text))), ensure_whitespace=False)
+        # Never store spans that would point at the wrong characters.
+        yield sdoc if sdoc.text == text else None
 
 
 def list_files(paths: Sequence[str | Path], *, recursive: bool) -> list[FoundFile]:
@@ -97,10 +126,13 @@ class _Run:
                     self._store_text_only(doc)
                 continue
             nlp = load_pipeline(language)
-            for doc, sdoc in zip(docs, nlp.pipe(d.text for d in docs), strict=True):
+            for doc, sdoc in zip(docs, parse_texts(nlp, [d.text for d in docs]), strict=True):
                 self._store(doc, sdoc)
 
     def _store(self, doc: Document, sdoc: Any) -> None:
+        if sdoc is None:
+            self.fail(doc.path, "the text is too long to parse in one piece and could not be split cleanly")
+            return
         try:
             ext = extract_document(doc, sdoc)
         except CasegraphError as err:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from casegraph.case import open_case
+from casegraph.pipeline import CHUNK_CHARS, parse_texts, split_text
 from casegraph.store import schema
 from tests.conftest import CORPUS, REPO
 
@@ -112,3 +113,20 @@ def test_examples_are_ingested_with_their_own_dates(demo_store: Any) -> None:
     assert docs["analyst-note-efb-financing.txt"]["date_source"] == "reference"
     assert len(docs) == 11  # nine files, the mbox split into three messages
     assert (REPO / "examples" / "case").is_dir()
+
+
+def test_split_text_keeps_every_character_and_cuts_at_breaks() -> None:
+    text = ("A paragraph about Gaziantep.\n\n" * 4000) + "x" * 250_000
+    pieces = split_text(text, size=100_000)
+    assert "".join(pieces) == text
+    assert all(len(p) <= 100_000 for p in pieces)
+    assert pieces[0].endswith("\n\n")
+
+
+def test_parse_texts_long_text_gives_the_same_characters(nlp: Any) -> None:
+    article = CORPUS.joinpath("news", "voa-is-claims-sinai-attack.txt").read_text() + "\n\n"
+    text = article * (CHUNK_CHARS // len(article) + 1)
+    short, long = parse_texts(nlp, ["A short one.", text])
+    assert short.text == "A short one."
+    assert long.text == text
+    assert [e.text for e in long.ents][:3] == [e.text for e in nlp(text[:20_000]).ents][:3]

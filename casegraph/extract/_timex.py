@@ -449,6 +449,28 @@ def _rule_weekday(text: str, ref: date | None, future: bool) -> Normalised | Non
     return _day(_past_weekday(weekday, ref, future))
 
 
+_WEEKDAY_DAY = _rx(rf"({_WDAY})\.?,? (?:the )?(\d{{1,2}}){_ORD}")
+
+
+def _rule_weekday_day(text: str, ref: date | None, future: bool) -> Normalised | None:
+    """'Thursday 31': the latest 31st on or before ref that fell on a Thursday (first after, if future)."""
+    if not (m := _WEEKDAY_DAY.fullmatch(text)):
+        return None
+    if ref is None:
+        return UNKNOWN
+    weekday, dom = WEEKDAYS[m[1]], int(m[2])
+    step = 1 if future else -1
+    for k in range(400):  # the weekdays of a day of month repeat within 28 years
+        year, month = _shift_months(ref.year, ref.month, step * k)
+        try:
+            day = date(year, month, dom)
+        except ValueError:
+            continue
+        if day.weekday() == weekday and ((day >= ref) if future else (day <= ref)):
+            return _day(day)
+    return UNKNOWN
+
+
 _REL_UNIT = _rx(r"(last|this|next|current) (week|month|year|weekend|decade|century)")
 _REL_MONTH = _rx(rf"(last|this|next) ({_MON})\.?")
 _SHIFT = {"last": -1, "this": 0, "current": 0, "next": 1}
@@ -608,6 +630,9 @@ def _rule_no_point(text: str, ref: date | None, future: bool) -> Normalised | No
     return None
 
 
+# The recognizer loops forever on a weekday next to a day number ("thursday 31", base_date.py).
+RECOGNIZER_TRAPS = _rx(rf".*(?:\b{_WDAY}\b\W+(?:the\W+)?\d|\d\w*\W+(?:of\W+)?{_WDAY}\b).*")
+
 # --- the engine ---------------------------------------------------------------------------------
 
 _TIME_OF_DAY = _rx(rf"(?:the )?(?:{TIMES_OF_DAY}) of (?P<a>.+)|(?P<b>.+?),? (?:{TIMES_OF_DAY})")
@@ -643,6 +668,7 @@ SINGLE_RULES: tuple[Rule, ...] = (
     _rule_nth_week,
     _rule_deictic_day,
     _rule_weekday,
+    _rule_weekday_day,
     _rule_relative_unit,
     _rule_weekend,
     _rule_ago,

@@ -54,6 +54,9 @@ BIG_PLACE = 1_000_000
 # ("wrote to Aydin"), so only PLACE_WORDS count as evidence of a place, LOCATIVE ones also refuse a person.
 LOCATIVE = frozenset("in at near into outside inside across toward towards via around through".split())
 PLACE_WORDS = LOCATIVE | {"to", "from"}
+# Words around a name that make it a place, whatever the model said.
+LOCATION_CONTEXT = frozenset("region province district village town city border governorate valley".split())
+IN_PLACE = frozenset("in near into inside outside across toward towards through".split())
 # Words after a bare name that make it a person: "Aydin said", "Allen, who".
 PERSON_CONTEXT = frozenset(
     """said says told added wrote denied asked explained argued warned noted claimed insisted replied answered
@@ -314,9 +317,11 @@ def _split_span(text: str, start: int, end: int, label: str) -> list[Span]:
 
 
 def _split_possessive(text: str, start: int, end: int) -> list[Span]:
-    # "Istanbul’s Bosphorus" names two things.
+    # "Istanbul’s Bosphorus" names two things; "New Year’s Eve" one.
     match = re.search(r"['’]s\s+(?=[^\W\d_])", text[start:end])
     if match is None or not text[start].isupper() or not text[start + match.end()].isupper():
+        return [(start, end)]
+    if lookup_place(text[start : start + match.start()], strict=True) is None:
         return [(start, end)]
     return [(start, start + match.start()), (start + match.end(), end)]
 
@@ -646,7 +651,7 @@ def type_votes(mention: Mention, text: str, *, aliases: AliasTable | None = None
     head = name_key(mention.text.split()[-1]) if " " in mention.text.strip() else ""
     if head in HEAD_TYPES:
         votes[HEAD_TYPES[head]] += 2  # "Bataclan Cafe", "Kadir Has University", "Bastille Day"
-    if row is None and _place_vote(mention, text, context):
+    if row is None and (_place_vote(mention, text, context) or _placed_by_context(mention, text, context)):
         votes["location"] += 2
     if looks_like_person_name(mention.text, table) or _lone_given_name(mention, table):
         votes["person"] += 2
@@ -682,6 +687,15 @@ def _place_vote(mention: Mention, text: str, context: str) -> bool:
         return False
     big = place.kind in ("country", "continent", "region", "place") or place.population >= BIG_PLACE
     return big or _word_before(text, mention.start).lower() in PLACE_WORDS
+
+
+def _placed_by_context(mention: Mention, text: str, context: str) -> bool:
+    # "in Nagorno-Karabakh", "the Nagorno-Karabakh region": the words around a name say it is a place.
+    if context in LOCATION_CONTEXT:
+        return True
+    if mention.label in ("ORG", "FAC") or re.match(r"['’]s?\b", text[mention.end : mention.end + 2]):
+        return False  # "in Hamas" is membership; "in Erdogan's government" names a person
+    return _word_before(text, mention.start).lower() in IN_PLACE
 
 
 def _lone_given_name(mention: Mention, aliases: AliasTable) -> bool:

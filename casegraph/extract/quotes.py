@@ -76,20 +76,18 @@ def extract_quotes(sdoc: Doc, doc: Document, mentions: list[Mention], links: lis
     index = MentionIndex.build(sdoc, mentions, links)
     regions = [(m.open, m.close) for m in marked]
     names = _known_names(text, marked, mentions)
-    attributions: dict[int, Attribution] = {}
+    by_seg: dict[int, Attribution] = {}
+    by_chain: dict[int, Attribution] = {}  # the parts of a quote over several paragraphs share one
     for seg in marked:
         found = _attribute(seg, sdoc, index, regions)
-        if (
-            found is not None
-            and _is_speech(seg, found, text)
-            and _bare(text[seg.start : seg.end]) not in names
-        ):
-            attributions.setdefault(seg.chain, found)
-            attributions[seg.open] = found
+        if found is None or not _is_speech(seg, found, text) or _bare(text[seg.start : seg.end]) in names:
+            continue
+        by_seg[seg.open] = found
+        by_chain.setdefault(seg.chain, found)
     quotes: list[Quote] = []
     previous: tuple[Marked, Attribution] | None = None
     for seg in marked:
-        attr = attributions.get(seg.open) or attributions.get(seg.chain)
+        attr = by_seg.get(seg.open) or by_chain.get(seg.chain)
         if attr is None and previous is not None and _follows_on(previous[0], seg, text):
             attr = previous[1]
         if attr is None or _word_count(text[seg.start : seg.end]) == 0:
@@ -252,10 +250,12 @@ def _attribute(
         if attr is None or _separated(verb, seg, regions):
             continue
         # a short quote sits inside a reported clause; a long one stands beside its "he said"
-        ranks = (governs, _adjacent(verb, seg, sdoc))
+        ranks = (governs, _adjacent(verb, seg, sdoc, regions))
         if _word_count(sdoc.text[seg.start : seg.end]) > MAX_SCARE_WORDS:
             ranks = ranks[::-1]
-        score = (0 if ranks[0] else 1 if ranks[1] else 2, _distance(verb, seg))
+        if not any(ranks):  # neither beside the quote nor governing it: some other clause's verb
+            continue
+        score = (0 if ranks[0] else 1, _distance(verb, seg))
         if best is None or score < best[0]:
             best = (score, attr)
     return best[1] if best is not None else None
@@ -351,7 +351,7 @@ def _can_speak(token: Token) -> bool:
     """An unnamed speaker must be a pronoun, a name, or a noun for people or for a text ("officials")."""
     if token.lower_ in ("one", "some", "many", "several", "none", "each", "all", "most"):
         return any(_can_speak(o) for o in prep_objects(token, frozenset({"of"})))
-    if any(t.ent_type_ in ("DATE", "TIME", "CARDINAL") for t in token.subtree if t.i <= token.i):
+    if any(t.ent_type_ in ("DATE", "TIME") for t in token.subtree):
         return False
     if token.pos_ == "PRON":
         return True
@@ -431,14 +431,20 @@ def _blocks(token: Token) -> bool:
     return token.dep_ == "advcl" and any(c.dep_ == "mark" for c in token.children)
 
 
-def _adjacent(verb: Token, seg: Marked, sdoc: Doc) -> bool:
-    """Nothing but the speaker, punctuation or an addressee between verb and quote ('"...," Idiz added')."""
+def _adjacent(verb: Token, seg: Marked, sdoc: Doc, regions: list[tuple[int, int]]) -> bool:
+    """Nothing but the speaker, an addressee or other quotes between verb and quote ('"...," Idiz added')."""
     if verb.idx >= seg.close:
         between = [t for t in sdoc if seg.close <= t.idx < verb.idx]
         allowed = {t.i for s in subjects(verb) for t in s.subtree}
-        return all(t.i in allowed or t.is_punct or t.is_space or t.pos_ == "ADV" for t in between)
-    between = [t for t in sdoc if verb.idx + len(verb) <= t.idx < seg.open]
-    return not any(t.pos_ in ("VERB", "AUX") for t in between)
+        between = [t for t in between if t.i not in allowed]
+    else:
+        between = [t for t in sdoc if verb.idx + len(verb) <= t.idx < seg.open]
+        between = [t for t in between if t.pos_ in ("VERB", "AUX")]
+    # 'Hendricks explained, "A;" "B;" and "C."': the earlier quotes and the "and" do not separate
+    return all(
+        t.is_punct or t.is_space or t.pos_ in ("ADV", "CCONJ") or any(a <= t.idx < b for a, b in regions)
+        for t in between
+    )
 
 
 def _distance(verb: Token, seg: Marked) -> int:

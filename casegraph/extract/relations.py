@@ -422,7 +422,7 @@ def _as_target(
 
 
 def _names_a_platform(mention: Mention, index: MentionIndex) -> bool:
-    """ "contacted Social Media Application #3 account 'jubal911'": the account, not the platform, was reached."""
+    """ "contacted Social Media Application #3 account 'jubal911'": the account was reached, not the app."""
     span = index.span_of(mention)
     if span is None:
         return False

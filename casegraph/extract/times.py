@@ -22,6 +22,7 @@ from casegraph.extract._timex import (
     MODIFIERS,
     MONTHS,
     PRECISIONS,
+    RECOGNIZER_TRAPS,
     UNKNOWN,
     Normalised,
     clean,
@@ -75,7 +76,8 @@ def _widen(ent: Span) -> tuple[int, int]:
     before = ent.doc[ent.start - 1] if ent.start > 0 else None
     if (
         before is not None
-        and before.is_digit
+        and before.text.isascii()
+        and before.text.isdigit()
         and 1 <= int(before.text) <= 31
         and ent[0].lower_.rstrip(".") in MONTHS
         and (before.i == 0 or not ent.doc[before.i - 1].like_num)
@@ -144,9 +146,10 @@ def _checked(result: Normalised) -> Normalised:
     """Keep the invariants: valid ISO prefixes, and no value means precision 'unknown'."""
     if result.value is None:
         return result if result.modifier == "duration" else UNKNOWN
-    if not _is_iso_prefix(result.value) or (
-        result.end_value is not None and not _is_iso_prefix(result.end_value)
-    ):
+    if not _is_iso_prefix(result.value):
+        return UNKNOWN
+    end = result.end_value
+    if end is not None and not (_is_iso_prefix(end) and result.value <= end):
         return UNKNOWN
     return result
 
@@ -182,7 +185,7 @@ def _model() -> Any:
 
 def _recognize(text: str, ref: date | None, future: bool) -> Normalised:
     """Ask the recognizer; without a reference keep only answers that do not depend on one."""
-    if len(text) > MAX_RECOGNIZER_CHARS:
+    if len(text) > MAX_RECOGNIZER_CHARS or RECOGNIZER_TRAPS.fullmatch(text):
         return UNKNOWN
     if ref is not None:
         return _recognize_at(text, datetime(ref.year, ref.month, ref.day), future)
@@ -283,6 +286,9 @@ def _from_daterange(timex: str, start: str, end: str) -> Normalised:
             Normalised(start[:7], "range", end[:7]) if months else Normalised(start[:10], "range", end[:10])
         )
     # A named period (a week, a weekend): the end is the first day after it.
-    first, last = date.fromisoformat(start[:10]), date.fromisoformat(end[:10]) - timedelta(days=1)
+    first = date.fromisoformat(start[:10])
+    last = max(first, date.fromisoformat(end[:10]) - timedelta(days=1))  # "last tonight": start == end
+    if first == last:
+        return Normalised(first.isoformat(), "day")
     week = first.weekday() == 0 and (last - first).days == 6  # Monday to Sunday
     return Normalised(first.isoformat(), "week" if week else "range", last.isoformat())

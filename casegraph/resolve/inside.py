@@ -17,7 +17,9 @@ from spacy.tokens import Doc
 
 from casegraph.extract.entities import (
     LOCATIVE,
+    PERSON_CONTEXT,
     best_type,
+    context_word,
     given_names,
     sentence_of,
     sentence_spans,
@@ -59,6 +61,7 @@ _AKA = re.compile(
     r"""(?:,\s*\d{1,3})?\s*(?:,\s*|\(\s*)?(?:(?:also|better|widely)\s+)?(?:known\s+as|a\.k\.a\.|aka|alias|nicknamed)\s+["“‘']?"""
     r"""|\s*\(\s*["“‘']"""
 )
+_AGE = re.compile(r"\s*,\s*\d{1,3}\s*,")
 _SMALL = frozenset("of the and for in on at to de du des la le al el".split())
 
 
@@ -386,6 +389,8 @@ class _Linker:
         # is surely a person's: "Ilhami Bali" (a known given name), not the headline's "Lebed Chechnya".
         if self.res.prior[m.id] == "person" or " ".join(words) in self.person_words:
             return True
+        if context_word(self.res.text, m.end) in PERSON_CONTEXT or _AGE.match(self.res.text, m.end):
+            return True  # "Onarheim, 29, told Reuters"
         names = given_names()
         return all(name_tokens(full.text)[0] in names or full.source == "header" for full, _ in matches)
 

@@ -163,3 +163,11 @@ def test_extract_mentions_refuses_a_doc_of_other_text(nlp: Any) -> None:
     doc = document("Ilhami Bali lives in Gaziantep.")
     with pytest.raises(ExtractError, match="Document.text"):
         extract_mentions(nlp("Something else entirely."), doc)
+
+
+def test_possessive_place_is_split_but_a_holiday_is_not(nlp: Any) -> None:
+    doc = document("The gunman attacked Istanbul’s Reina nightclub on New Year’s Eve, police said.")
+    mentions, _ = extract_mentions(nlp(doc.text), doc)
+    texts = {m.text for m in mentions}
+    assert "Istanbul" in texts and "Istanbul’s Reina" not in texts
+    assert not ({"Eve", "New Year"} & texts)

@@ -262,3 +262,30 @@ def test_resolve_an_email_greeting(nlp: Any) -> None:
     res = Resolved(doc, out, links)
     assert res.same(res.at("Greg"), res.at("Greg Blair"))
     assert res.same(res.at("Harry"), res.at("Harry Arora"))
+
+
+def test_also_known_as_links_an_alias_named_by_the_text() -> None:
+    doc = document('5. Harun Yavuz, 41, also known as "Abu Harun". At large. Yavuz recruited fighters.')
+    res = resolve(doc, [mention(doc, "Harun Yavuz", "PERSON"), mention(doc, "Abu Harun", "PERSON")])
+    link = res.link_of[res.at("Abu Harun").id]
+    assert (link.target, link.reason) == (res.at("Harun Yavuz").id, "alias")
+    assert res.same(res.at("Yavuz"), res.at("Harun Yavuz"))
+
+
+def test_surname_tagged_as_a_place_links_only_to_a_sure_person() -> None:
+    # "to Aydin" is a man written to; "Lebed Chechnya" (a headline the model read as a name) is no person.
+    text = (
+        "Lebed Chechnya peace plan\nKemal Aydin was charged. Karaca wrote to Aydin. Peace in Chechnya is far."
+    )
+    doc = document(text)
+    mentions = [
+        mention(doc, "Lebed Chechnya", "PERSON"),
+        mention(doc, "Kemal Aydin", "PERSON"),
+        mention(doc, "Aydin", "GPE", nth=1),
+        mention(doc, "Chechnya", "GPE", nth=1),
+    ]
+    res = resolve(doc, mentions)
+    aydin = res.at("Aydin")
+    assert res.same(aydin, res.at("Kemal Aydin")) and aydin.type == "person"
+    chechnya = res.at("Chechnya")
+    assert not res.same(chechnya, res.at("Lebed Chechnya")) and chechnya.type == "location"
