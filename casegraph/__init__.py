@@ -1,11 +1,11 @@
 """casegraph: investigative documents in, an evidence-linked knowledge graph out.
 
-    import casegraph
-    case = casegraph.open("case.db")
-    case.ingest("documents/", ref_date="2016-09-20")
-    for entity in case.entities():
-        print(entity.type, entity.name, entity.aliases)
-    case.export("case.json", format="json")
+import casegraph
+case = casegraph.open("case.db")
+case.ingest("documents/", ref_date="2016-09-20")
+for entity in case.entities():
+    print(entity.type, entity.name, entity.aliases)
+case.export("case.json", format="json")
 """
 
 from __future__ import annotations

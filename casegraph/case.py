@@ -41,7 +41,9 @@ class Case:
         progress: Progress | None = None,
     ) -> IngestReport:
         """Ingest files or folders; returns what was ingested, skipped and failed."""
-        return ingest_paths(self.store, paths, ref_date=check_date(ref_date), recursive=recursive, progress=progress)
+        return ingest_paths(
+            self.store, paths, ref_date=check_date(ref_date), recursive=recursive, progress=progress
+        )
 
     def entities(self, *, type: str | None = None) -> list[Entity]:
         """Every entity of the case (optionally of one type), most-mentioned first."""

@@ -65,9 +65,13 @@ def _print_json(data: Any) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @db_option
-@click.option("--date", "ref_date", metavar="YYYY-MM-DD", help="Reference date for documents with none of their own.")
+@click.option(
+    "--date", "ref_date", metavar="YYYY-MM-DD", help="Reference date for documents with none of their own."
+)
 @click.option("--recursive", "-r", is_flag=True, help="Also read files in subfolders of the folders given.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only the summary line and failures.")
+@click.option(
+    "--quiet", "-q", is_flag=True, help="No progress bar; print only the summary line and failures."
+)
 def ingest(paths: tuple[str, ...], db: str, ref_date: str | None, recursive: bool, quiet: bool) -> None:
     """Read files and folders (.txt .html .eml .mbox .pdf .docx) into the case.
 
@@ -115,7 +119,9 @@ def _progress(total: int, *, quiet: bool) -> Iterator[Callable[[str], None]]:
 @cli.command()
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["json", "ftm", "graphml", "csv"]), required=True)
-@click.option("--output", "-o", required=True, type=click.Path(path_type=Path), help="File to write (a folder for csv).")
+@click.option(
+    "--output", "-o", required=True, type=click.Path(path_type=Path), help="File to write (a folder for csv)."
+)
 def export(db: str, fmt: str, output: Path) -> None:
     """Export the case: casegraph JSON, FollowTheMoney, GraphML (Gephi) or CSV.
 
@@ -130,7 +136,9 @@ def export(db: str, fmt: str, output: Path) -> None:
 @cli.command()
 @click.argument("query")
 @db_option
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="Most documents to show.")
+@click.option(
+    "--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="Most documents to show."
+)
 @json_option
 def search(query: str, db: str, limit: int, as_json: bool) -> None:
     """Full-text search over the documents, with highlighted snippets.
@@ -178,7 +186,10 @@ def _print_entity(page: dict[str, Any]) -> None:
     _section("Relations", [_relation_line(r) for r in page["relations"]])
     _section(
         "Quotes",
-        [f"“{escape(q['text'])}” ({escape(q['speaker_text'])})  [dim]{q['evidence']['doc'][:8]}[/dim]" for q in page["quotes"]],
+        [
+            f"“{escape(q['text'])}” ({escape(q['speaker_text'])})  [dim]{q['evidence']['doc'][:8]}[/dim]"
+            for q in page["quotes"]
+        ],
     )
     _section(
         f"Mentions ({len(page['mentions'])})",
@@ -245,7 +256,12 @@ def failures(db: str, as_json: bool) -> None:
 @cli.command(name="eval")
 @click.argument("dataset")
 @click.option("--split", type=click.Choice(["dev", "test"]), default="dev", show_default=True)
-@click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Folder of the eval data (default ../shared/eval).")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    help="Folder of the eval data (default ../shared/eval).",
+)
 @click.option("--limit", type=click.IntRange(1), help="Only the first N documents (a quick check).")
 @json_option
 def evaluate(dataset: str, split: str, data_dir: Path | None, limit: int | None, as_json: bool) -> None:
@@ -259,9 +275,14 @@ def evaluate(dataset: str, split: str, data_dir: Path | None, limit: int | None,
     if as_json:
         _print_json(result)
         return
-    out.print(f"{dataset} {split}: F1 {result['f1']:.2f}  P {result['precision']:.2f}  R {result['recall']:.2f}")
+    out.print(
+        f"{dataset} {split}: F1 {result['f1']:.2f}  P {result['precision']:.2f}  R {result['recall']:.2f}"
+    )
     for name, row in sorted(result.get("per_type", {}).items()):
-        out.print(f"  {name:6} F1 {row['f1']:.2f}  P {row['precision']:.2f}  R {row['recall']:.2f}  n={row['support']}")
+        out.print(
+            f"  {name:6} F1 {row['f1']:.2f}  P {row['precision']:.2f}  R {row['recall']:.2f}"
+            f"  n={row['support']}"
+        )
 
 
 @cli.command(name="settings")
@@ -293,5 +314,8 @@ def main() -> None:
     except Exception as exc:  # the last guard: no traceback reaches a user
         if settings.get("debug"):
             raise
-        err.print(f"casegraph: internal error: {type(exc).__name__}: {escape(str(exc))} (set CASEGRAPH_DEBUG=1 for details)")
+        err.print(
+            f"casegraph: internal error: {type(exc).__name__}: {escape(str(exc))} "
+            "(set CASEGRAPH_DEBUG=1 for details)"
+        )
         sys.exit(1)

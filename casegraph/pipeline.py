@@ -66,7 +66,9 @@ def split_text(text: str, *, size: int = CHUNK_CHARS) -> list[str]:
     pieces: list[str] = []
     rest = text
     while len(rest) > size:
-        cut = next((i + len(sep) for sep in ("\n\n", "\n", " ") if (i := rest.rfind(sep, size // 2, size)) > 0), size)
+        cut = next(
+            (i + len(sep) for sep in ("\n\n", "\n", " ") if (i := rest.rfind(sep, size // 2, size)) > 0), size
+        )
         pieces.append(rest[:cut])
         rest = rest[cut:]
     return [*pieces, rest] if rest or not pieces else pieces
@@ -139,7 +141,9 @@ class _Run:
             self.fail(doc.path, str(err))
             return
         except Exception as err:  # a bug on one document must not stop the run; it is reported
-            self.fail(doc.path, f"internal error while extracting ({type(err).__name__}: {err}); please report it")
+            self.fail(
+                doc.path, f"internal error while extracting ({type(err).__name__}: {err}); please report it"
+            )
             return
         self.writer.write_extraction(ext)
         self.report.ingested.append(doc.path)
@@ -161,7 +165,9 @@ def _language_of(doc: Document) -> str:
 
 def _stored_keys(store: Store) -> tuple[dict[str, str], dict[str, str]]:
     with store.read() as conn:
-        rows = conn.execute(select(schema.documents.c.id, schema.documents.c.text_sha256, schema.documents.c.path))
+        rows = conn.execute(
+            select(schema.documents.c.id, schema.documents.c.text_sha256, schema.documents.c.path)
+        )
         ids: dict[str, str] = {}
         texts: dict[str, str] = {}
         for doc_id, text_key, path in rows:
@@ -202,7 +208,9 @@ def _read(found: FoundFile, *, ref_date: str | None, run: _Run) -> Iterator[Docu
         run.fail(found.display, str(err))
         return
     except Exception as err:  # a reader bug on one file must not stop the run; it is reported
-        run.fail(found.display, f"internal error while reading ({type(err).__name__}: {err}); please report it")
+        run.fail(
+            found.display, f"internal error while reading ({type(err).__name__}: {err}); please report it"
+        )
         return
     yield from docs
 

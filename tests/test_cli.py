@@ -20,7 +20,9 @@ NEWS = CORPUS / "news" / "voa-nightclub-massacre-turkish-security.txt"
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("cli") / "case.db"
-    result = CliRunner().invoke(cli, ["ingest", str(NEWS), "--db", str(path), "--date", "2017-01-02", "--quiet"])
+    result = CliRunner().invoke(
+        cli, ["ingest", str(NEWS), "--db", str(path), "--date", "2017-01-02", "--quiet"]
+    )
     assert result.exit_code == 0, result.output
     return str(path)
 

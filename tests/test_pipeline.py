@@ -32,7 +32,9 @@ def test_every_stored_span_cut_from_the_stored_text_is_its_evidence(demo_store: 
             for doc, start, end, text in conn.execute(select(table.c.doc, *(table.c[c] for c in cols))):
                 assert texts[doc][start:end] == text, (table.name, text)
                 checked += 1
-        for doc, start, end in conn.execute(select(schema.relations.c.doc, schema.relations.c.start, schema.relations.c.end)):
+        for doc, start, end in conn.execute(
+            select(schema.relations.c.doc, schema.relations.c.start, schema.relations.c.end)
+        ):
             assert 0 <= start < end <= len(texts[doc])
             checked += 1
     assert checked > 200
@@ -71,7 +73,9 @@ def test_ingest_skips_the_same_email_under_another_message_id(tmp_path: Path) ->
             CORPUS / "email" / "enron-allen-p-notes-inbox-28.eml",
         )
     assert len(report.ingested) == 1
-    assert [path for path, _ in report.duplicates] == [str(CORPUS / "email" / "enron-allen-p-notes-inbox-28.eml")]
+    assert [path for path, _ in report.duplicates] == [
+        str(CORPUS / "email" / "enron-allen-p-notes-inbox-28.eml")
+    ]
 
 
 def test_one_bad_file_is_reported_and_the_rest_ingested(tmp_path: Path) -> None:

@@ -6,15 +6,15 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from casegraph import settings
 from casegraph.errors import EvalError
 from casegraph.eval.conll import evaluate_conll
 
-EVAL_DIR_ENV = "CASEGRAPH_EVAL_DIR"
+EVAL_DIR_ENV = settings.SETTINGS["eval_dir"].env
 # Next to a source checkout: <repo>/../shared/eval (the repo root is two levels above this package).
 DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
 
@@ -28,8 +28,8 @@ def eval_dir(data_dir: Path | None = None) -> Path:
     """Return the folder holding the datasets: data_dir, else $CASEGRAPH_EVAL_DIR, else the default."""
     if data_dir is not None:
         folder = Path(data_dir)
-    elif os.environ.get(EVAL_DIR_ENV):
-        folder = Path(os.environ[EVAL_DIR_ENV])
+    elif settings.get("eval_dir"):
+        folder = Path(settings.get("eval_dir"))
     else:
         folder = DEFAULT_EVAL_DIR
     if not folder.is_dir():

@@ -99,7 +99,7 @@ def _valid_iso(text: str) -> str | None:
 @lru_cache(maxsize=1)
 def _parser() -> Any:
     """One dateparser instance: absolute dates only, month and year required, nothing relative."""
-    from dateparser.date import DateDataParser  # type: ignore[import-untyped]
+    from dateparser.date import DateDataParser
 
     options = {
         "REQUIRE_PARTS": ["month", "year"],

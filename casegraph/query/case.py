@@ -18,7 +18,9 @@ def case_data(store: Store) -> dict[str, Any]:
     """Every document, entity, relation, quote, time, value and event, with evidence spans."""
     with store.read() as conn:
         texts = {d: t for d, t in conn.execute(select(schema.documents.c.id, schema.documents.c.text))}
-        entity_of = dict(conn.execute(select(schema.entity_mentions.c.mention, schema.entity_mentions.c.entity)).all())
+        entity_of = dict(
+            conn.execute(select(schema.entity_mentions.c.mention, schema.entity_mentions.c.entity)).all()
+        )
         return {
             "format": FORMAT,
             "documents": _documents(conn),
@@ -49,8 +51,10 @@ def _entities(conn: Connection) -> list[dict[str, Any]]:
     for entity, mid, doc, start, end, text in rows:
         mentions[entity].append({"id": mid, "doc": doc, "start": start, "end": end, "text": text})
     e = schema.entities
-    rows = conn.execute(select(e.c.id, e.c.type, e.c.name, e.c.aliases, e.c.reasons).order_by(e.c.id)).mappings()
-    return [{**row, "mentions": mentions[row["id"]]} for row in rows]
+    entities = conn.execute(
+        select(e.c.id, e.c.type, e.c.name, e.c.aliases, e.c.reasons).order_by(e.c.id)
+    ).mappings()
+    return [{**row, "mentions": mentions[row["id"]]} for row in entities]
 
 
 def _relations(conn: Connection, entity_of: dict[str, str], texts: dict[str, str]) -> list[dict[str, Any]]:
@@ -105,7 +109,8 @@ def _events(conn: Connection, entity_of: dict[str, str], texts: dict[str, str]) 
                 "date": dates.get(data["date"]) if data.get("date") else None,
                 "place": entity_of.get(data["place"]) if data.get("place") else None,
                 "participants": [
-                    {"role": p["role"], "entity": entity_of.get(p["mention"])} for p in data.get("participants", [])
+                    {"role": p["role"], "entity": entity_of.get(p["mention"])}
+                    for p in data.get("participants", [])
                 ],
                 "counts": [
                     {"what": c["what"], "value": c["value"], "qualifier": c["qualifier"]}

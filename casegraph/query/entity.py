@@ -31,12 +31,13 @@ def find_entity(store: Store, name_or_id: str) -> str:
         rows = conn.execute(select(E.c.id, E.c.name, E.c.aliases, E.c.mention_count)).all()
     key = name_key(wanted)
     ranked = sorted(
-        (_match_rank(key, wanted.lower(), name, aliases), -count, name, eid) for eid, name, aliases, count in rows
+        (_match_rank(key, wanted.lower(), name, aliases), -count, name, eid)
+        for eid, name, aliases, count in rows
     )
     ranked = [r for r in ranked if r[0] < 3]
     if not ranked:
         raise NotFoundError(f"no entity named {wanted!r}; try casegraph search {wanted!r}")
-    return ranked[0][3]
+    return str(ranked[0][3])
 
 
 def _match_rank(key: str, lowered: str, name: str, aliases: list[str]) -> int:
@@ -71,7 +72,9 @@ def evidence(texts: dict[str, str], doc: str, start: int, end: int) -> dict[str,
 
 def _doc_texts(conn: Connection, entity_id: str) -> dict[str, str]:
     mention_docs = select(M.c.doc).join(EM, EM.c.mention == M.c.id).where(EM.c.entity == entity_id)
-    related = select(R.c.doc).where(R.c.source.in_(_mention_ids(entity_id)) | R.c.target.in_(_mention_ids(entity_id)))
+    related = select(R.c.doc).where(
+        R.c.source.in_(_mention_ids(entity_id)) | R.c.target.in_(_mention_ids(entity_id))
+    )
     quoted = select(Q.c.doc).where(Q.c.speaker.in_(_mention_ids(entity_id)))
     docs = mention_docs.union(related, quoted).subquery()
     rows = conn.execute(select(D.c.id, D.c.text).where(D.c.id.in_(select(docs.c.doc))))
@@ -111,9 +114,15 @@ def _relations(conn: Connection, entity_id: str, texts: dict[str, str]) -> list[
     src, tgt = EM.alias("src"), EM.alias("tgt")
     se, te = E.alias("se"), E.alias("te")
     rows = conn.execute(
-        select(R, src.c.entity.label("src_entity"), tgt.c.entity.label("tgt_entity"),
-               se.c.name.label("src_name"), se.c.type.label("src_type"),
-               te.c.name.label("tgt_name"), te.c.type.label("tgt_type"))
+        select(
+            R,
+            src.c.entity.label("src_entity"),
+            tgt.c.entity.label("tgt_entity"),
+            se.c.name.label("src_name"),
+            se.c.type.label("src_type"),
+            te.c.name.label("tgt_name"),
+            te.c.type.label("tgt_type"),
+        )
         .join(src, src.c.mention == R.c.source)
         .join(tgt, tgt.c.mention == R.c.target)
         .join(se, se.c.id == src.c.entity)

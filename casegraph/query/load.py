@@ -20,5 +20,7 @@ def load_links(store: Store) -> list[Link]:
     """Every stored in-document link between mentions."""
     t = schema.links
     with store.read() as conn:
-        rows = conn.execute(select(t.c.source, t.c.target, t.c.reason, t.c.score).order_by(t.c.source, t.c.target))
+        rows = conn.execute(
+            select(t.c.source, t.c.target, t.c.reason, t.c.score).order_by(t.c.source, t.c.target)
+        )
         return [Link(source=s, target=tg, reason=r, score=sc) for s, tg, r, sc in rows]

@@ -49,7 +49,7 @@ class SearchResult:
 
 def fts_query(query: str) -> str:
     """Turn what a user typed into a safe FTS5 query: words and "quoted phrases", all required."""
-    terms = []
+    terms: list[str] = []
     for phrase, word in _TERMS.findall(query):
         term = (phrase or word).strip()
         if word.upper() == "OR":  # an operator only between two terms

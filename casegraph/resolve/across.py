@@ -27,7 +27,7 @@ def choose_name(mentions: Sequence[Mention], type_: str) -> str:
     """The fullest well-formed name: most words, then most frequent, then earliest."""
     pool = [m for m in mentions if m.type == type_] or list(mentions)
     counts = Counter(_clean(m.text) for m in pool)
-    first = {}
+    first: dict[str, tuple[str, int]] = {}
     for m in sorted(pool, key=lambda m: (m.doc, m.start)):
         first.setdefault(_clean(m.text), (m.doc, m.start))
     return min(counts, key=lambda n: (-len(n.split()), -counts[n], -len(n), first[n]))
@@ -37,7 +37,9 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def resolve_case(mentions: Sequence[Mention], links: Sequence[Link], *, key: KeyFn = name_key) -> list[Entity]:
+def resolve_case(
+    mentions: Sequence[Mention], links: Sequence[Link], *, key: KeyFn = name_key
+) -> list[Entity]:
     """Cluster every mention of the case into entities, with the reasons for each merge."""
     by_id = {m.id: m for m in mentions}
     links = [lk for lk in links if lk.source in by_id and lk.target in by_id]

@@ -22,9 +22,7 @@ def store_url(db: str | Path) -> str:
         return raw
     if "://" in raw:
         scheme = raw.split("://", 1)[0]
-        raise StoreError(
-            f"unsupported store URL scheme {scheme!r}: give a SQLite file path (e.g. case.db)"
-        )
+        raise StoreError(f"unsupported store URL scheme {scheme!r}: give a SQLite file path (e.g. case.db)")
     return "sqlite:///" + str(Path(raw).expanduser())
 
 
@@ -100,7 +98,9 @@ def _migrate(store: Store, *, target: int) -> None:
         with store.engine.begin() as conn:
             version = migrations.current_version(conn)
             if version == 0 and inspect(conn).get_table_names():
-                raise StoreError(f"{store.location} holds other data, not a casegraph store; choose another --db")
+                raise StoreError(
+                    f"{store.location} holds other data, not a casegraph store; choose another --db"
+                )
             if version > migrations.LATEST:
                 raise StoreError(
                     f"{store.location} was written by a newer casegraph (schema {version}); upgrade casegraph"

@@ -13,7 +13,10 @@ metadata = MetaData()
 
 
 def _span(prefix: str = "") -> list[Column[int]]:
-    return [Column(f"{prefix}start", Integer, nullable=False), Column(f"{prefix}end", Integer, nullable=False)]
+    return [
+        Column(f"{prefix}start", Integer, nullable=False),
+        Column(f"{prefix}end", Integer, nullable=False),
+    ]
 
 
 schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))

@@ -89,7 +89,10 @@ class Writer:
     def _index_text(self, conn: Connection, doc_id: str) -> None:
         if self.store.dialect == "sqlite":
             conn.execute(
-                text("INSERT INTO doc_fts(rowid, title, text) SELECT rowid, title, text FROM documents WHERE id = :id"),
+                text(
+                    "INSERT INTO doc_fts(rowid, title, text) "
+                    "SELECT rowid, title, text FROM documents WHERE id = :id"
+                ),
                 {"id": doc_id},
             )
 

@@ -36,3 +36,19 @@ def test_load_pipeline_names_the_fix_for_a_missing_model(monkeypatch: pytest.Mon
     assert "no_such_model_casegraph" in message
     assert "pip install en_core_web_md" in message and "CASEGRAPH_MODEL_EN" in message
     assert isinstance(info.value.__cause__, OSError)
+
+
+def test_break_lines_keeps_a_headline_and_a_dateline_out_of_the_first_sentence(nlp: Any) -> None:
+    text = "Police Trace Cell Behind Attacks\nGAZIANTEP, Turkey — Ilhami Bali was killed in a safe house."
+    sents = [s.text.strip() for s in nlp(text).sents]
+    assert sents[0] == "Police Trace Cell Behind Attacks"
+    assert "Ilhami Bali was killed in a safe house." in sents
+
+
+def test_break_lines_leaves_hard_wrapped_sentences_whole(nlp: Any) -> None:
+    text = (
+        "The cell bought fertiliser from a shop in\nGaziantep and moved it to the border near\n"
+        "Suruc in October.\nIt was seized."
+    )
+    sents = [s.text.strip() for s in nlp(text).sents]
+    assert sents[0].startswith("The cell bought") and sents[0].endswith("Suruc in October.")

@@ -62,7 +62,7 @@ def news(nlp: Any) -> tuple[Document, list[Mention], list[Relation]]:
         ("leader_of", "Abu Omar", "Nusra Front"),
         ("employed_by", "Kemal Yilmaz", "Turkish Red Crescent"),
         ("communicated_with", "Bali", "Durmaz"),
-        ("communicated_with", "Davutoglu", "Angela Merkel"),
+        ("communicated_with", "Ahmet Davutoglu", "Angela Merkel"),
         ("communicated_with", "Joseph Dunford", "Hulusi Akar"),
         # places
         ("died_in", "Ilhami Bali", "Gaziantep"),
@@ -109,7 +109,7 @@ def test_extract_relations_evidence_is_the_sentence(
             assert rel.start <= mention.start and mention.end <= rel.end
         assert rel.trigger and rel.trigger.split()[-1] in evidence
     died = next(r for r in rels if r.type == "died_in")
-    assert doc.text[died.start : died.end].startswith("GAZIANTEP, Turkey — Ilhami Bali, the most senior")
+    assert doc.text[died.start : died.end].startswith("Ilhami Bali, the most senior")  # not the dateline
 
 
 def test_extract_relations_ids_are_deterministic(nlp: Any) -> None:

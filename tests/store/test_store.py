@@ -13,7 +13,7 @@ from casegraph.model import Document, Extraction, Link, Mention, Quote, Relation
 from casegraph.store import Writer, open_store, schema
 from casegraph.store.migrations import LATEST, current_version
 
-TEXT = "Ilhami Bali led the cell in Gaziantep. Bali said: \"We are ready.\" Suruç is near."
+TEXT = 'Ilhami Bali led the cell in Gaziantep. Bali said: "We are ready." Suruç is near.'
 
 
 def mention(doc: str, text: str, type_: str, nth: int = 0) -> Mention:
@@ -98,7 +98,11 @@ def test_write_extraction_round_trips_every_observation(tmp_path: Path) -> None:
     assert [count(store, t) for t in (schema.documents, schema.mentions, schema.links)] == [1, 3, 1]
     assert [count(store, t) for t in (schema.relations, schema.quotes, schema.times)] == [1, 1, 1]
     with store.read() as conn:
-        row = conn.execute(select(schema.mentions).where(schema.mentions.c.text == "Gaziantep")).mappings().one()
+        row = (
+            conn.execute(select(schema.mentions).where(schema.mentions.c.text == "Gaziantep"))
+            .mappings()
+            .one()
+        )
         doc_text = conn.execute(select(schema.documents.c.text)).scalar_one()
     assert doc_text[row["start"] : row["end"]] == "Gaziantep"
 
