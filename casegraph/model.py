@@ -141,9 +141,11 @@ class TimeExpr:
     end: int
     text: str
     value: str | None  # ISO prefix: 2015, 2015-10, 2015-10-10; None when unresolved
-    precision: str  # year | month | day | season | range | unknown
+    precision: str  # year | month | day | season | week | range | unknown (docs/times.md)
     end_value: str | None = None  # for ranges ("2012-2014"): the last ISO prefix
-    modifier: str = ""  # since | before | after | approx | ""
+    modifier: str = (
+        ""  # since | before | after | approx | start | mid | end | earlier | later | duration | ""
+    )
 
 
 @dataclass

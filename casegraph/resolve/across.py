@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from casegraph.model import ENTITY_TYPES, Entity, Link, Mention, make_id
+from casegraph.resolve.aliases import AliasTable, load_aliases
 from casegraph.resolve.clusters import Clusters, cluster_links
 from casegraph.resolve.names import name_key
 
@@ -37,10 +38,25 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+def canonical_name(mentions: Sequence[Mention], type_: str, aliases: AliasTable) -> str:
+    """The alias table's name when a mention of the cluster is a known alias, else the fullest name."""
+    known = Counter(
+        row.name for m in mentions if (row := aliases.lookup(m.text)) is not None and row.type == type_
+    )
+    if known:
+        return min(known, key=lambda n: (-known[n], n))
+    return choose_name(mentions, type_)
+
+
 def resolve_case(
-    mentions: Sequence[Mention], links: Sequence[Link], *, key: KeyFn = name_key
+    mentions: Sequence[Mention],
+    links: Sequence[Link],
+    *,
+    key: KeyFn = name_key,
+    aliases: AliasTable | None = None,
 ) -> list[Entity]:
     """Cluster every mention of the case into entities, with the reasons for each merge."""
+    table = aliases if aliases is not None else load_aliases()
     by_id = {m.id: m for m in mentions}
     links = [lk for lk in links if lk.source in by_id and lk.target in by_id]
     inside = cluster_links(by_id, links)
@@ -49,19 +65,29 @@ def resolve_case(
     for root, members in inside.groups().items():
         group = [by_id[i] for i in members]
         type_ = choose_type(group)
-        name_id = named.setdefault((type_, key(choose_name(group, type_))), root)
+        name_id = named.setdefault((type_, key(canonical_name(group, type_, table))), root)
         for member in members:
             case.union(name_id, member)
-    return [_entity([by_id[i] for i in ids], links, key=key) for ids in case.groups().values()]
+    links_from: dict[str, list[Link]] = {}
+    for lk in links:
+        links_from.setdefault(lk.source, []).append(lk)
+    groups = case.groups().values()
+    return [_entity([by_id[i] for i in ids], links_from, key=key, table=table) for ids in groups]
 
 
-def _entity(group: list[Mention], links: Sequence[Link], *, key: KeyFn) -> Entity:
+def _entity(
+    group: list[Mention], links_from: dict[str, list[Link]], *, key: KeyFn, table: AliasTable
+) -> Entity:
     type_ = choose_type(group)
-    name = choose_name(group, type_)
+    name = canonical_name(group, type_, table)
     ids = {m.id for m in group}
     texts = {m.id: m.text for m in group}
     reasons = sorted(
-        {f"{texts[lk.source]!r} -> {texts[lk.target]!r}: {lk.reason}" for lk in links if lk.source in ids}
+        {
+            f"{texts[lk.source]!r} -> {texts[lk.target]!r}: {lk.reason}"
+            for source in ids
+            for lk in links_from.get(source, ())
+        }
     )
     docs = {m.doc for m in group}
     if len(docs) > 1:

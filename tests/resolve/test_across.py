@@ -52,3 +52,18 @@ def test_choose_type_takes_the_majority() -> None:
 def test_choose_name_prefers_the_fullest_form() -> None:
     ms = [m("d", 0, "Erdogan"), m("d", 10, "Recep Tayyip Erdoğan"), m("d", 40, "Erdogan")]
     assert choose_name(ms, "person") == "Recep Tayyip Erdoğan"
+
+
+def test_resolve_case_joins_aliases_across_documents_under_the_table_name() -> None:
+    isil = m("d1", 0, "ISIL", "organization")
+    long = m("d2", 0, "Islamic State of Iraq and the Levant", "organization")
+    daesh = m("d3", 0, "Daesh", "organization")
+    entities = resolve_case([isil, long, daesh], [])
+    assert len(entities) == 1
+    assert entities[0].name == "Islamic State"
+    assert set(entities[0].aliases) == {"ISIL", "Islamic State of Iraq and the Levant", "Daesh"}
+
+
+def test_resolve_case_does_not_treat_a_lowercase_word_as_an_acronym_alias() -> None:
+    word, group = m("d1", 0, "Is", "organization"), m("d2", 0, "Islamic State", "organization")
+    assert len(resolve_case([word, group], [])) == 2
