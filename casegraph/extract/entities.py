@@ -329,6 +329,8 @@ def _split_possessive(text: str, start: int, end: int) -> list[Span]:
 def trim_span(text: str, start: int, end: int, *, person: bool = False) -> Span:
     """Trim a span to the name it holds: no leading 'the', 'X-based', titles; no trailing possessive."""
     start, end = _strip_span(text, start, end, chars=_EDGE_CHARS)
+    if person:
+        start = _after_capitals_verb(text, start, end)
     while True:
         piece = text[start:end]
         match = re.match(r"(?:the|The|THE)\s+", piece) or _BASED.match(piece)
@@ -348,6 +350,17 @@ def trim_span(text: str, start: int, end: int, *, person: bool = False) -> Span:
 
 
 _EDGE_CHARS = " \t\r\n\"'“”‘’()[]:;,"
+
+
+def _after_capitals_verb(text: str, start: int, end: int) -> int:
+    """Court orders write rulings in capitals: "The Court DENIES Flores' motion" names only Flores."""
+    piece = text[start:end]
+    if piece.isupper():
+        return start
+    last = None
+    for match in re.finditer(r"\b[A-Z]{3,}\s+(?=[A-Z][a-z])", piece):
+        last = match
+    return start + last.end() if last else start
 
 
 def _title_prefix(piece: str) -> re.Match[str] | None:

@@ -171,3 +171,13 @@ def test_possessive_place_is_split_but_a_holiday_is_not(nlp: Any) -> None:
     texts = {m.text for m in mentions}
     assert "Istanbul" in texts and "Istanbul’s Reina" not in texts
     assert not ({"Eve", "New Year"} & texts)
+
+
+def test_trim_span_drops_a_ruling_in_capitals_before_a_name() -> None:
+    from casegraph.extract.entities import trim_span
+
+    for text, name in [("Court DENIES Flores", "Flores"), ("Court GRANTS Oscar Flores", "Oscar Flores")]:
+        start, end = trim_span(text, 0, len(text), person=True)
+        assert text[start:end] == name
+    start, end = trim_span("JOHN SMITH", 0, 10, person=True)
+    assert (start, end) == (0, 10)
