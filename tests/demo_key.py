@@ -65,9 +65,10 @@ def score_relations(data: dict[str, Any]) -> tuple[int, int, list[str]]:
 
 def _supports(ev: dict[str, Any], want: dict[str, Any], docs: dict[str, str]) -> bool:
     """Evidence in the right document holding the key's words ("header": the e-mail's header lines)."""
+    doc = docs.get(want["doc"]) or docs.get(f"{want['doc']}#{want.get('message', 1)}")
     if want["evidence"] == "header":
-        return ev["doc"] == docs.get(want["doc"]) and " To: " in " ".join(ev["text"].split())
-    return ev["doc"] == docs.get(want["doc"]) and want["evidence"] in " ".join(ev["text"].split())
+        return ev["doc"] == doc and " To: " in " ".join(ev["text"].split())
+    return ev["doc"] == doc and want["evidence"] in " ".join(ev["text"].split())
 
 
 def score_quotes(data: dict[str, Any]) -> tuple[int, int, list[str]]:

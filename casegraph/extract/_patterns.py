@@ -166,14 +166,36 @@ def evidence_span(
     lo, hi = min(s for s, _ in spans), max(e for _, e in spans)
     start = min(lo, *(s for s, _ in sentences))
     end = max(hi, *(e for _, e in sentences))
-    start = max(start, text.rfind("\n", start, lo) + 1)
-    cut = text.find("\n", hi, end)
+    start = max(start, _last_break(text, start, lo) + 1)
+    cut = _first_break(text, hi, end)
     end = cut if cut >= 0 else end
     while end > start and text[end - 1].isspace():
         end -= 1
     while start < end and text[start].isspace():
         start += 1
     return start, end
+
+
+def _is_hard_break(text: str, pos: int) -> bool:
+    """A line break that ends a text unit: not a wrapped line that goes on in lower case ("EFB,\nwas")."""
+    after = text[pos + 1 : pos + 2]
+    return not (after.islower() and text[pos - 1 : pos] not in ("", "\n"))
+
+
+def _last_break(text: str, start: int, end: int) -> int:
+    """The position of the last hard line break in text[start:end], or -1."""
+    pos = text.rfind("\n", start, end)
+    while pos >= 0 and not _is_hard_break(text, pos):
+        pos = text.rfind("\n", start, pos)
+    return pos
+
+
+def _first_break(text: str, start: int, end: int) -> int:
+    """The position of the first hard line break in text[start:end], or -1."""
+    pos = text.find("\n", start, end)
+    while pos >= 0 and not _is_hard_break(text, pos):
+        pos = text.find("\n", pos + 1, end)
+    return pos
 
 
 def prep_objects(token: Token, preps: frozenset[str]) -> list[Token]:

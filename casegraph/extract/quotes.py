@@ -30,7 +30,7 @@ OPEN_SINGLE, CLOSE_SINGLE = "‘", "’"
 # Verbs that report speech or writing, beyond the shared list ("calls on Muslims to 'defend ...'").
 QUOTE_VERBS = SPEECH_VERBS | frozenset(
     "call direct instruct inquire request demand threaten vow pledge promise order shout chant read advise "
-    "message text publish".split()
+    "message text publish answer".split()
 )
 # Words just before a quote mark that make the quoted words a name or a title, not speech.
 TITLE_CUE = re.compile(
@@ -40,6 +40,7 @@ TITLE_CUE = re.compile(
     r"user ?names?|handles?|hashtags?)\W*(the\s+|a\s+)?\W*$",
     re.IGNORECASE,
 )
+DETERMINERS = frozenset("the a an this that these those his her its their our my your".split())
 # Small words inside names ("Al-Qaeda in Iraq", "Draw the Prophet Muhammad Contest").
 NAME_PARTICLES = frozenset("of in the and for al el bin ibn de du la le von van".split())
 # Nouns for texts that "say" what their author wrote.
@@ -469,8 +470,19 @@ def _is_speech(seg: Marked, attr: Attribution, text: str) -> bool:
         return False
     if _word_count(words) <= MAX_SCARE_WORDS:
         single = text[seg.open] in "'‘"  # single quote marks around a short phrase mark a term
-        return not single and attr.verb.lower_ != "according" and _governs(attr.verb, seg, attr.verb.doc)
+        return (
+            not single
+            and not _after_determiner(seg, text)
+            and attr.verb.lower_ != "according"
+            and _governs(attr.verb, seg, attr.verb.doc)
+        )
     return True
+
+
+def _after_determiner(seg: Marked, text: str) -> bool:
+    """A short quote right after "the"/"his" names a thing ("the 'shop' in Gaziantep"), no one's words."""
+    before = re.search(r"(\w+)\W*$", text[max(0, seg.open - 20) : seg.open])
+    return before is not None and before.group(1).lower() in DETERMINERS
 
 
 def _known_names(text: str, marked: list[Marked], mentions: list[Mention]) -> set[str]:

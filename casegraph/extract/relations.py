@@ -122,6 +122,7 @@ def _candidates(index: MentionIndex) -> Iterator[Candidate]:
         _modifier_relations,
         _place_of_relations,
         _headquarters_relations,
+        _surface_relations,
     ]
     for finder in finders:
         yield from finder(index)
@@ -222,7 +223,16 @@ def _role_candidates(person: Mention, noun: Token, index: MentionIndex) -> Itera
             targets.extend(_role_targets(other, index))
     trigger = (*_rank_words(noun), noun)
     for target in targets:
-        yield Candidate(rel_type, person, target, trigger)
+        yield Candidate(_for_weakens(rel_type, target, index), person, target, trigger)
+
+
+def _for_weakens(rel_type: str, target: Mention, index: MentionIndex) -> str:
+    """A "recruiter for Daesh" works for the group but is not said to be a member of it."""
+    span = index.span_of(target)
+    head = span.root if span is not None else None
+    if rel_type == "member_of" and head is not None and head.dep_ == "pobj" and head.head.lower_ == "for":
+        return "affiliated_with"
+    return rel_type
 
 
 def _role_type(noun: Token) -> str | None:
@@ -449,6 +459,10 @@ def _communication_targets(
     if lemma in COMM_WITH:
         for obj in prep_objects(verb, frozenset({"with"})):
             yield from _as_target(comm, obj, (verb,), index)
+    if lemma in COMM_TO and lemma != "say":  # "reported the crossing to Y": "to Y" hangs on the object
+        for obj in _objects(verb):
+            for rcpt in prep_objects(obj, frozenset({"to"})):
+                yield from _as_target(comm, rcpt, (verb,), index)
     sends_message = lemma in COMM_SEND and any(c.lemma_.lower() in MESSAGE_NOUNS for c in _objects(verb))
     if lemma in COMM_TO or sends_message:
         for obj in prep_objects(verb, frozenset({"to"})):
@@ -567,6 +581,180 @@ def _headquarters_relations(index: MentionIndex) -> Iterator[Candidate]:
             for place in places:
                 if owner is not None:
                     yield Candidate("located_in", owner, place, (token,))
+
+
+# --- surface fallbacks: constructions the parser often gets wrong ---------------------------------
+# These read the words between two neighbouring mentions, so they only fire when nothing but a short,
+# fixed phrase separates the names ("Aydin, the leader of the EFB"); the type table still applies.
+
+_ADJS = r"(?P<adjs>(?:[\w-]+\s+){0,3}?)"
+_ROLE = r"(?P<role>[A-Za-z-]+)\s+(?P<prep>of|in|at|for)\s+(?:the\s+)?"
+# "X, the leader of Y", "X and Z, both members of Y"
+APPOS_GAP = re.compile(rf"^,\s+(?:(?P<both>both|all)\s+|(?:the|a|an)\s+{_ADJS}|){_ROLE}$")
+# "X, whom investigators describe as the leader of Y"
+DESCRIBED_GAP = re.compile(
+    rf"^,\s+whom?\s+(?:[\w-]+\s+){{1,3}}?(?:describes?|described|calls?|called|identif(?:y|ies|ied))\s+"
+    rf"as\s+(?:the|a|an)\s+{_ADJS}{_ROLE}$"
+)
+# a list entry: "2. Erkan Tuzcu, 29. Member of the EFB."
+LIST_GAP = re.compile(rf"^,[ \t]*\d{{1,3}}\.[ \t]+(?:an?\s+{_ADJS})?{_ROLE}$")
+# "X, a used-car exporter based in Y" and, after a role's organisation, "... for Daesh based in Y"
+BASED_GAP = re.compile(r"^,\s+(?:the|a|an)\s+(?P<adjs>(?:[\w-]+\s+){0,4}?)based\s+in\s+(?:the\s+)?$")
+# "X, 47, a Belgian citizen based in Y, director of Z": the second apposition is X's too
+PLACED_GAP = re.compile(
+    r"^,\s+(?:\d{1,3},\s+)?(?:the|a|an)\s+(?:[\w-]+\s+){1,5}?(?:based|born|living)\s+in\s+$"
+)
+THEN_BASED_GAP = re.compile(r"^\s+based\s+in\s+(?:the\s+)?$")
+FOUNDED_GAP = re.compile(
+    r"^\s+(?:(?:also|later|first)\s+)?(?P<verb>co-?founded|cofounded|founded)\s+(?:the\s+)?$"
+)
+# "X co-founded the group with Y", "X founded the EFB in Gaziantep in 2014 together with Y"
+PARTNER_GAP = re.compile(
+    r"^\s+(?:(?:also|later|first)\s+)?(?P<verb>co-?founded|cofounded|founded)\b"
+    r"(?:[^,;.:\n()\[\]\"]|\([^()\n]*\))*?\b(?:along\s+|together\s+)?with\s+$"
+)
+TOLD_GAP = re.compile(r"^\s+(?P<verb>told|informed|e-?mailed|phoned|messaged|texted|wrote\s+to)\s+$")
+# Coordinated names that share a plural apposition ("Erkan Tuzcu and Oguz Kantarci, both members of").
+AND_GAP = re.compile(r"^\s*(?:,\s*)?(?:and\s+)?$")
+PARTNER_REACH = 200  # characters from the founder to the partner's name
+
+
+def _surface_relations(index: MentionIndex) -> Iterator[Candidate]:
+    """Relations read off the words between neighbouring names, for parses that miss them."""
+    named = _text_order(index)
+    text = index.sdoc.text
+    for i, (left, right) in enumerate(zip(named, named[1:], strict=False)):
+        gap = text[left.end : right.start]
+        yield from _appos_candidates(index, named[: i + 1], right, gap, left.end)
+        yield from _based_candidates(index, named, i, gap, left.end)
+        yield from _verb_surface_candidates(index, left, right, gap, left.end)
+        yield from _partner_candidates(index, named, i)
+
+
+def _text_order(index: MentionIndex) -> list[Mention]:
+    """The outermost mentions in text order ("Eastern Front Brigade", not the "EFB" inside it)."""
+    out: list[Mention] = []
+    for mention in sorted(index.mentions, key=lambda m: (m.start, -m.end)):
+        if out and mention.start < out[-1].end:
+            continue
+        out.append(mention)
+    return out
+
+
+def _tokens(index: MentionIndex, match: re.Match[str], group: str, offset: int) -> tuple[Token, ...]:
+    span = index.sdoc.char_span(
+        offset + match.start(group), offset + match.end(group), alignment_mode="expand"
+    )
+    return tuple(span) if span is not None else ()
+
+
+def _appos_candidates(
+    index: MentionIndex, before: list[Mention], target: Mention, gap: str, offset: int
+) -> Iterator[Candidate]:
+    """ "X, the leader of Y" and its variants; a plural "both members of" covers coordinated names."""
+    for pattern in (APPOS_GAP, DESCRIBED_GAP, LIST_GAP):
+        match = pattern.match(gap)
+        if match is None:
+            continue
+        role = _tokens(index, match, "role", offset)
+        rel_type = _surface_role_type(role, match)
+        if rel_type is None or not role:
+            return
+        people = (
+            _coordinated_names(index, before)
+            if match.groupdict().get("both")
+            else _appos_owner(index, before)
+        )
+        for person in people:
+            yield Candidate(rel_type, person, target, role)
+        return
+
+
+def _surface_role_type(role: tuple[Token, ...], match: re.Match[str]) -> str | None:
+    """The relation of a role noun; "a recruiter for Y" says less than membership."""
+    if len(role) != 1:
+        return None
+    rel_type = _role_type(role[0])
+    ranked = not _words(match.group("adjs") or "").isdisjoint(RANK_WORDS)
+    if rel_type == "member_of" and match.group("prep") == "for":
+        return "affiliated_with"
+    if rel_type == "member_of" and ranked:
+        return "leader_of"
+    return rel_type
+
+
+def _appos_owner(index: MentionIndex, before: list[Mention]) -> list[Mention]:
+    """The name an apposition describes: the last name, or the one a stacked "based in Y," phrase follows."""
+    last = before[-1]
+    if last.type != LOC or len(before) < 2:
+        return [last]
+    owner = before[-2]
+    return [owner] if PLACED_GAP.match(index.sdoc.text[owner.end : last.start]) else [last]
+
+
+def _coordinated_names(index: MentionIndex, before: list[Mention]) -> list[Mention]:
+    """The last name and the names joined to it by "and" or commas, back to the start of the list."""
+    text = index.sdoc.text
+    out = [before[-1]]
+    for prev in reversed(before[:-1]):
+        if AND_GAP.match(text[prev.end : out[-1].start]) is None:
+            break
+        out.append(prev)
+    return out
+
+
+def _based_candidates(
+    index: MentionIndex, named: list[Mention], i: int, gap: str, offset: int
+) -> Iterator[Candidate]:
+    """ "X, a used-car exporter based in Y"; "X, a recruiter for Z based in Y" places X, not Z."""
+    left, right = named[i], named[i + 1]
+    match = BASED_GAP.match(gap)
+    if match is not None:
+        yield Candidate("located_in", left, right, _based_token(index, offset + match.end("adjs")))
+        return
+    if i == 0 or THEN_BASED_GAP.match(gap) is None:
+        return
+    text = index.sdoc.text
+    owner = named[i - 1]
+    appos = APPOS_GAP.match(text[owner.end : left.start])
+    if appos is not None and not appos.group("both"):
+        yield Candidate("located_in", owner, right, _based_token(index, offset + gap.index("based")))
+
+
+def _based_token(index: MentionIndex, char: int) -> tuple[Token, ...]:
+    span = index.sdoc.char_span(char, char + len("based"), alignment_mode="expand")
+    return tuple(span) if span is not None else ()
+
+
+def _verb_surface_candidates(
+    index: MentionIndex, left: Mention, right: Mention, gap: str, offset: int
+) -> Iterator[Candidate]:
+    """ "X co-founded the Y" and "X told Y" right after the subject's name."""
+    for pattern, rel_type in ((FOUNDED_GAP, "founded"), (TOLD_GAP, "communicated_with")):
+        match = pattern.match(gap)
+        verb = _tokens(index, match, "verb", offset) if match is not None else ()
+        if not verb or any(_is_unreal(t) for t in verb if t.pos_ in ("VERB", "AUX")):
+            continue
+        if rel_type == "communicated_with" and right.type != PERSON:
+            continue
+        yield Candidate(rel_type, left, right, verb[-1:])
+
+
+def _partner_candidates(index: MentionIndex, named: list[Mention], i: int) -> Iterator[Candidate]:
+    """ "X co-founded the group with Y", "X founded Z in 2014 together with Y": X and Y co-founded."""
+    founder, text = named[i], index.sdoc.text
+    if founder.type != PERSON:
+        return
+    for partner in named[i + 1 :]:
+        if partner.start - founder.end > PARTNER_REACH:
+            return
+        match = PARTNER_GAP.match(text[founder.end : partner.start])
+        if match is None or partner.type != PERSON:
+            continue
+        verb = _tokens(index, match, "verb", founder.end)
+        if verb and not any(_is_unreal(t) for t in verb if t.pos_ in ("VERB", "AUX")):
+            yield Candidate("co_founded_with", founder, partner, verb[-1:])
+        return
 
 
 # --- e-mail headers ------------------------------------------------------------------------------

@@ -163,3 +163,17 @@ def test_extract_quotes_real_news_leaves_titles_and_scare_quotes(
     assert not any(t.startswith("Secular Turkey") for t in texts)  # "author of “Secular Turkey: ...”"
     assert "where" not in texts  # "It is the ‘where’ that’s important"
     assert len(quotes) == 6
+
+
+def test_extract_quotes_answered_with_a_colon(nlp: Any) -> None:
+    text = (
+        'Yavuz asked if they could cross at Kilis. Selin Demir answered: "Not Kilis. Send them to Adana."\n'
+    )
+    doc, quotes, names = _quotes(nlp, text)
+    assert _said(quotes, names) == [("Selin Demir", "Selin Demir", "Not Kilis. Send them to Adana.")]
+    assert doc.text[quotes[0].start : quotes[0].end] == "Not Kilis. Send them to Adana."
+
+
+def test_extract_quotes_answered_about_a_scare_quote_is_no_quote(nlp: Any) -> None:
+    text = 'Selin Demir answered questions about the "shop" in Adana for two hours on Monday.\n'
+    assert _quotes(nlp, text)[1] == []

@@ -185,3 +185,74 @@ def test_extract_relations_on_real_news_mecca(nlp: Any) -> None:
     assert ("located_in", "Grand Mosque", "Mecca") in triples
     # the Sinai and Mecca articles name no organisation a person belongs to
     assert not any(t in ("member_of", "leader_of") for t, _s, _o in triples)
+
+
+@pytest.fixture(scope="module")
+def surface(nlp: Any) -> tuple[Document, list[Mention], list[Relation]]:
+    """Constructions the parser tends to get wrong, read off the words between names."""
+    return _relations(nlp, (FIXTURES / "extract" / "relations-surface.txt").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        ("leader_of", "Ramazan Kaplan", "Kurdistan Freedom Falcons"),  # "X, the leader of Y, was"
+        ("leader_of", "Nihat Sevim", "Grey Wolves"),  # "X, whom prosecutors describe as the commander of Y"
+        ("member_of", "Levent Ucar", "Revolutionary People's Liberation Front"),  # "X and Z, both members of"
+        ("member_of", "Deniz Bulut", "Revolutionary People's Liberation Front"),
+        ("founded", "Murat Oral", "Anatolian Youth Union"),  # "Officials say X co-founded Y (AYU) along with"
+        ("co_founded_with", "Murat Oral", "Hakan Ergin"),
+        ("founded", "Cemil Sahin", "Solidarity Network"),
+        ("co_founded_with", "Cemil Sahin", "Fatih Eren"),  # "... in Konya in 2009 together with Z"
+        ("co_founded_with", "Eren", "Cemil Sahin"),  # "co-founded the network with Z"
+        ("affiliated_with", "Burak Yilmaz", "Nusra Front"),  # "a recruiter for Y": not said to be a member
+        ("located_in", "Burak Yilmaz", "Izmir"),  # "X, a recruiter for Z based in Y" places X
+        ("communicated_with", "Oral", "Ergin"),  # "reported the shipment to Y in an e-mail"
+        ("member_of", "Orhan Tekin", "Turkestan Islamic Party"),  # "3. X, 27. Member of Y."
+        ("located_in", "Atlas Logistics Ltd", "Mersin"),  # "X, a freight forwarder based in Y"
+        ("employed_by", "Gokhan Demir", "Atlas Logistics Ltd"),  # "X, director of Y"
+        ("employed_by", "Hamza Celik", "Northsea Trading BV"),  # "X, 52, a citizen based in Z, director of Y"
+    ],
+)
+def test_extract_relations_surface_fallback_finds(
+    surface: tuple[Document, list[Mention], list[Relation]], expected: Triple
+) -> None:
+    _doc, mentions, rels = surface
+    assert expected in _triples(mentions, rels)
+
+
+def test_extract_relations_surface_fallback_keeps_precision(
+    surface: tuple[Document, list[Mention], list[Relation]],
+) -> None:
+    doc, mentions, rels = surface
+    triples = _triples(mentions, rels)
+    assert ("member_of", "Burak Yilmaz", "Nusra Front") not in triples
+    assert ("located_in", "Nusra Front", "Izmir") not in triples  # the recruiter is based there
+    assert not any(s == "Rotterdam" for _t, s, _o in triples)  # "based in Rotterdam, director of": Celik's
+    assert not any(t == "co_founded_with" and "Anatolian Youth Union" in (s, o) for t, s, o in triples)
+    by_id = {m.id: m for m in mentions}
+    for rel in rels:
+        assert doc.text[rel.start : rel.end].strip() == doc.text[rel.start : rel.end]
+        for mention in (by_id[rel.source], by_id[rel.target]):
+            assert rel.start <= mention.start and mention.end <= rel.end
+
+
+def test_extract_relations_surface_fallback_skips_lookalikes(nlp: Any) -> None:
+    text = (FIXTURES / "extract" / "relations-surface-negative.txt").read_text(encoding="utf-8")
+    _doc, mentions, rels = _relations(nlp, text)
+    triples = _triples(mentions, rels)
+    roles = ("member_of", "leader_of", "employed_by", "affiliated_with")
+    assert not any(t in roles for t, _s, _o in triples)  # "the suspect", "who met members of"
+    assert not any(t == "located_in" and s in ("Kemal Aydin", "Selim Karaca") for t, s, _o in triples)
+    assert not any(t == "co_founded_with" for t, _s, _o in triples)  # "with money from Tarik Ersoy"
+    assert not any(t == "communicated_with" for t, _s, _o in triples)  # "did not tell"
+    assert ("founded", "Aydin", "Eastern Front Brigade") in triples
+
+
+def test_extract_relations_evidence_runs_over_a_wrapped_line(nlp: Any) -> None:
+    text = "The group pledged allegiance to ISIL. Aydin, the leader of the EFB,\nwas the most senior figure."
+    doc, mentions, rels = _relations(nlp, text)
+    by_id = {m.id: m for m in mentions}
+    leads = [r for r in rels if r.type == "leader_of" and by_id[r.source].text == "Aydin"]
+    assert leads
+    assert doc.text[leads[0].start : leads[0].end].endswith("was the most senior figure.")
