@@ -12,6 +12,7 @@ from casegraph.export import export_data
 from casegraph.model import Entity
 from casegraph.pipeline import IngestReport, Progress, ingest_paths
 from casegraph.query.case import case_data, failures, summary
+from casegraph.query.case import entities as list_entities
 from casegraph.query.entity import entity_page, find_entity
 from casegraph.query.search import SearchResult, search
 from casegraph.store import Store, open_store
@@ -56,7 +57,7 @@ class Case:
                 mentions=[m["id"] for m in e["mentions"]],
                 reasons=list(e["reasons"]),
             )
-            for e in case_data(self.store)["entities"]
+            for e in list_entities(self.store)
             if type is None or e["type"] == type
         ]
         return sorted(found, key=lambda e: (-len(e.mentions), e.name))

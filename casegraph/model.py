@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 Span = tuple[int, int]
@@ -69,6 +70,11 @@ class Document:
     def sha256(self) -> str:
         """The sha256 of the original bytes (the document id)."""
         return self.id
+
+    @cached_property
+    def text_sha256(self) -> str:
+        """The sha256 of the extracted text: the same text from other bytes is a duplicate."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,7 +106,7 @@ class _Run:
         self.known_ids, self.known_texts = _stored_keys(store)
 
     def add(self, doc: Document) -> None:
-        text_key = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+        text_key = doc.text_sha256
         copy = self.known_ids.get(doc.id) or self.known_texts.get(text_key)
         if copy is not None:
             self.report.duplicates.append((doc.path, copy))

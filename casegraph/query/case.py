@@ -40,6 +40,12 @@ def _documents(conn: Connection) -> list[dict[str, Any]]:
     return [{**row, "sha256": row["id"]} for row in rows]
 
 
+def entities(store: Store) -> list[dict[str, Any]]:
+    """Every entity with its mentions, as in the casegraph/1 projection."""
+    with store.read() as conn:
+        return _entities(conn)
+
+
 def _entities(conn: Connection) -> list[dict[str, Any]]:
     m, em = schema.mentions, schema.entity_mentions
     mentions: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -95,12 +101,14 @@ def _quotes(conn: Connection, entity_of: dict[str, str], texts: dict[str, str]) 
 
 def _events(conn: Connection, entity_of: dict[str, str], texts: dict[str, str]) -> list[dict[str, Any]]:
     ev, t = schema.events, schema.times
+    rows = list(conn.execute(select(ev).order_by(ev.c.doc, ev.c.start)).mappings())
+    wanted = {row["data"]["date"] for row in rows if row["data"].get("date")}
     dates = {
         tid: {"text": text, "value": value}
-        for tid, text, value in conn.execute(select(t.c.id, t.c.text, t.c.value))
+        for tid, text, value in conn.execute(select(t.c.id, t.c.text, t.c.value).where(t.c.id.in_(wanted)))
     }
     out = []
-    for row in conn.execute(select(ev).order_by(ev.c.doc, ev.c.start)).mappings():
+    for row in rows:
         data = row["data"]
         out.append(
             {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -74,7 +73,7 @@ class Writer:
             "path": doc.path,
             "title": doc.title,
             "text": doc.text,
-            "text_sha256": hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
+            "text_sha256": doc.text_sha256,
             "date": doc.date,
             "date_source": doc.date_source,
             "language": doc.language,
