@@ -40,10 +40,21 @@ class Case:
         ref_date: str | None = None,
         recursive: bool = True,
         progress: Progress | None = None,
+        workers: int = 1,
+        dask: str | None = None,
     ) -> IngestReport:
-        """Ingest files or folders; returns what was ingested, skipped and failed."""
+        """Ingest files or folders; returns what was ingested, skipped and failed.
+
+        ``workers`` > 1 extracts in local processes, ``dask`` on a Dask cluster (scheduler address).
+        """
         return ingest_paths(
-            self.store, paths, ref_date=check_date(ref_date), recursive=recursive, progress=progress
+            self.store,
+            paths,
+            ref_date=check_date(ref_date),
+            recursive=recursive,
+            progress=progress,
+            workers=workers,
+            dask=dask,
         )
 
     def entities(self, *, type: str | None = None) -> list[Entity]:

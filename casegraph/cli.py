@@ -72,21 +72,55 @@ def _print_json(data: Any) -> None:
 @click.option(
     "--quiet", "-q", is_flag=True, help="No progress bar; print only the summary line and failures."
 )
-def ingest(paths: tuple[str, ...], db: str, ref_date: str | None, recursive: bool, quiet: bool) -> None:
+@click.option(
+    "--workers",
+    "-w",
+    type=click.IntRange(1, 512),
+    default=1,
+    show_default=True,
+    envvar="CASEGRAPH_WORKERS",
+    help="Extract in this many local processes (env CASEGRAPH_WORKERS).",
+)
+@click.option(
+    "--dask",
+    metavar="ADDRESS",
+    envvar="CASEGRAPH_DASK",
+    help="Extract on a Dask cluster: the scheduler address, e.g. tcp://10.0.0.5:8786 (env CASEGRAPH_DASK).",
+)
+def ingest(
+    paths: tuple[str, ...],
+    db: str,
+    ref_date: str | None,
+    recursive: bool,
+    quiet: bool,
+    workers: int,
+    dask: str | None,
+) -> None:
     """Read files and folders (.txt .html .eml .mbox .pdf .docx) into the case.
 
     Ingesting the same content twice adds nothing. Exit code 1 when any file failed.
+    The result is the same with any number of --workers or on a --dask cluster.
 
-    Example: casegraph ingest documents/ --recursive --date 2016-09-20
+    Example: casegraph ingest documents/ --recursive --date 2016-09-20 --workers 4
     """
     from casegraph.case import check_date
     from casegraph.pipeline import ingest_paths, list_files
+    from casegraph.workers import check_options
 
     ref = check_date(ref_date)
+    check_options(workers=workers, dask=dask or None)
     with _case(db, create=True) as case:
         files = list_files(paths, recursive=recursive)
         with _progress(len(files), quiet=quiet) as tick:
-            report = ingest_paths(case.store, paths, ref_date=ref, files=files, progress=tick)
+            report = ingest_paths(
+                case.store,
+                paths,
+                ref_date=ref,
+                files=files,
+                progress=tick,
+                workers=workers,
+                dask=dask or None,
+            )
     for path, reason in report.failed:
         err.print(f"[red]failed[/red] {escape(path)}: {escape(reason)}")
     if not quiet:

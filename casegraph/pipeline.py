@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, or_, select
 
 from casegraph import settings
 from casegraph.errors import CasegraphError
@@ -18,14 +19,17 @@ from casegraph.extract.quotes import extract_quotes
 from casegraph.extract.relations import extract_relations
 from casegraph.extract.times import extract_times
 from casegraph.ingest import FoundFile, find_files, read_file
-from casegraph.model import Document, Extraction
-from casegraph.query.load import load_links, load_mentions
-from casegraph.resolve.across import resolve_case
+from casegraph.model import Document, Entity, Extraction
+from casegraph.query.load import load_links, load_links_of, load_mentions, load_mentions_of
+from casegraph.resolve.across import fingerprint, resolve_case
+from casegraph.resolve.aliases import AliasTable, load_aliases
 from casegraph.resolve.inside import resolve_document
 from casegraph.store import Store, Writer, schema
+from casegraph.workers import Dispatcher, Executor, Outcome, language_of, make_executor
 
 Progress = Callable[[str], None]  # called once per file with its display path
 CHUNK_CHARS = 100_000  # longer texts are parsed in pieces (spaCy's memory grows with text length)
+RESOLVE_CHUNK = 1000  # queued documents resolved per transaction (bounds memory on large ingests)
 
 
 @dataclass
@@ -90,24 +94,51 @@ def parse_texts(nlp: Any, texts: Sequence[str]) -> Iterator[Any]:
         yield sdoc if sdoc.text == text else None
 
 
+def extract_batch(docs: Sequence[Document], env: dict[str, str]) -> list[Outcome]:
+    """Parse and extract a batch of same-language documents: one outcome per document, in order.
+
+    This is what runs on a worker. It applies the caller's settings first, so a worker process or a
+    cluster extracts with the same model and limits as the machine that started the ingest.
+    """
+    os.environ.update(env)
+    if not docs:
+        return []
+    nlp = load_pipeline(language_of(docs[0]))
+    texts = [d.text for d in docs]
+    return [_extract_one(doc, sdoc) for doc, sdoc in zip(docs, parse_texts(nlp, texts), strict=True)]
+
+
+def _extract_one(doc: Document, sdoc: Any) -> Outcome:
+    if sdoc is None:
+        return "the text is too long to parse in one piece and could not be split cleanly"
+    try:
+        return extract_document(doc, sdoc)
+    except CasegraphError as err:
+        return str(err)
+    except Exception as err:  # a bug on one document must not stop the run; it is reported
+        return f"internal error while extracting ({type(err).__name__}: {err}); please report it"
+
+
 def list_files(paths: Sequence[str | Path], *, recursive: bool) -> list[FoundFile]:
     """Every file an ingest run will look at, in a deterministic order."""
     return list(find_files(paths, recursive=recursive))
 
 
 class _Run:
-    """State of one ingest run: what is already stored, the batch waiting for spaCy, the report."""
+    """State of one ingest run: what is already stored, the batch being filled, the report."""
 
-    def __init__(self, store: Store, report: IngestReport) -> None:
+    def __init__(self, store: Store, report: IngestReport, executor: Executor) -> None:
         self.store = store
         self.writer = Writer(store)
         self.report = report
         self.batch: list[Document] = []
-        self.known_ids, self.known_texts = _stored_keys(store)
+        self.known_ids: dict[str, str] = {}  # documents of this run, by id and by text hash
+        self.known_texts: dict[str, str] = {}
+        self.dispatch = Dispatcher(executor, self._store)
 
     def add(self, doc: Document) -> None:
         text_key = doc.text_sha256
-        copy = self.known_ids.get(doc.id) or self.known_texts.get(text_key)
+        copy = self.known_ids.get(doc.id) or self.known_texts.get(text_key) or _stored_copy(self.store, doc)
         if copy is not None:
             self.report.duplicates.append((doc.path, copy))
             return
@@ -117,34 +148,27 @@ class _Run:
             self.flush()
 
     def flush(self) -> None:
+        """Send the batch, one sub-batch per language; text-only languages are stored at once."""
         by_language: dict[str, list[Document]] = {}
         for doc in self.batch:
-            by_language.setdefault(_language_of(doc), []).append(doc)
+            by_language.setdefault(language_of(doc), []).append(doc)
         self.batch = []
         for language, docs in sorted(by_language.items()):
             if pipeline_for(language) is None:
                 for doc in docs:
                     self._store_text_only(doc)
-                continue
-            nlp = load_pipeline(language)
-            for doc, sdoc in zip(docs, parse_texts(nlp, [d.text for d in docs]), strict=True):
-                self._store(doc, sdoc)
+            else:
+                self.dispatch.send(docs)
 
-    def _store(self, doc: Document, sdoc: Any) -> None:
-        if sdoc is None:
-            self.fail(doc.path, "the text is too long to parse in one piece and could not be split cleanly")
+    def finish(self) -> None:
+        self.flush()
+        self.dispatch.drain()
+
+    def _store(self, doc: Document, outcome: Outcome) -> None:
+        if isinstance(outcome, str):
+            self.fail(doc.path, outcome)
             return
-        try:
-            ext = extract_document(doc, sdoc)
-        except CasegraphError as err:
-            self.fail(doc.path, str(err))
-            return
-        except Exception as err:  # a bug on one document must not stop the run; it is reported
-            self.fail(
-                doc.path, f"internal error while extracting ({type(err).__name__}: {err}); please report it"
-            )
-            return
-        self.writer.write_extraction(ext)
+        self.writer.write_extraction(outcome)
         self.report.ingested.append(doc.path)
 
     def _store_text_only(self, doc: Document) -> None:
@@ -157,21 +181,13 @@ class _Run:
         self.writer.record_failure(path, reason)
 
 
-def _language_of(doc: Document) -> str:
-    """The pipeline language for a document; undetermined text is treated as English."""
-    return doc.language if doc.language != "und" else "en"
-
-
-def _stored_keys(store: Store) -> tuple[dict[str, str], dict[str, str]]:
+def _stored_copy(store: Store, doc: Document) -> str | None:
+    """The path of a stored document with the same id or the same text (an indexed lookup, not a scan)."""
+    t = schema.documents
     with store.read() as conn:
-        rows = conn.execute(
-            select(schema.documents.c.id, schema.documents.c.text_sha256, schema.documents.c.path)
-        )
-        ids: dict[str, str] = {}
-        texts: dict[str, str] = {}
-        for doc_id, text_key, path in rows:
-            ids[doc_id] = texts[text_key] = path
-    return ids, texts
+        query = select(t.c.path).where(or_(t.c.id == doc.id, t.c.text_sha256 == doc.text_sha256)).limit(1)
+        path = conn.execute(query).scalar()
+    return str(path) if path is not None else None
 
 
 def ingest_paths(
@@ -182,18 +198,27 @@ def ingest_paths(
     recursive: bool = False,
     progress: Progress | None = None,
     files: Iterable[FoundFile] | None = None,
+    workers: int = 1,
+    dask: str | None = None,
 ) -> IngestReport:
-    """Ingest files and folders into the store; one bad file is recorded and the run goes on."""
+    """Ingest files and folders into the store; one bad file is recorded and the run goes on.
+
+    ``workers`` > 1 extracts in that many local processes, ``dask`` (a scheduler address such as
+    tcp://10.0.0.5:8786) on a Dask cluster; the store is the same either way.
+    """
     report = IngestReport()
-    run = _Run(store, report)
-    for found in files if files is not None else find_files(paths, recursive=recursive):
-        for doc in _read(found, ref_date=ref_date, run=run):
-            run.add(doc)
-        if progress:
-            progress(found.display)
-    run.flush()
-    if report.ingested or report.text_only:
-        resolve_store(store)
+    executor = make_executor(extract_batch, workers=workers, dask=dask)
+    try:
+        run = _Run(store, report, executor)
+        for found in files if files is not None else find_files(paths, recursive=recursive):
+            for doc in _read(found, ref_date=ref_date, run=run):
+                run.add(doc)
+            if progress:
+                progress(found.display)
+        run.finish()
+    finally:
+        executor.close()
+    resolve_pending(store)
     return report
 
 
@@ -216,6 +241,69 @@ def _read(found: FoundFile, *, ref_date: str | None, run: _Run) -> Iterator[Docu
 
 def resolve_store(store: Store) -> int:
     """Recompute the case's entities from every stored mention and link; return how many."""
-    entities = resolve_case(load_mentions(store), load_links(store))
-    Writer(store).replace_entities(entities)
+    table = load_aliases()
+    entities = resolve_case(load_mentions(store), load_links(store), aliases=table)
+    Writer(store).replace_entities(entities, fingerprint=fingerprint(table))
     return len(entities)
+
+
+def resolve_pending(store: Store, *, chunk: int = RESOLVE_CHUNK) -> int:
+    """Resolve the queued documents into the case's entities; return how many entities were rewritten.
+
+    Only the entities that share a name key with the new mentions (or lost mentions to a re-extracted
+    document) are recomputed, so adding a document costs about the same in a large case as in an empty
+    one. The result equals a full ``resolve_store``. Work is taken off the queue in the transaction that
+    writes its result: an interrupted run leaves it queued for the next one.
+    """
+    table = load_aliases()
+    writer = Writer(store)
+    with store.read() as conn:
+        if _stored_fingerprint(conn) != fingerprint(table):
+            writer.restart_resolution(fingerprint(table))
+        docs = sorted(conn.execute(select(schema.pending_docs.c.doc)).scalars())
+        stale = set(conn.execute(select(schema.pending_entities.c.entity)).scalars())
+    rewritten = 0
+    for start in range(0, max(len(docs), 1), chunk):
+        part = docs[start : start + chunk]
+        if not part and not stale:
+            break
+        with store.read() as conn:
+            affected, entities = _resolve_part(conn, part, stale, table)
+        writer.update_entities(affected, entities, docs=part)
+        rewritten += len(entities)
+        stale = set()
+    return rewritten
+
+
+def _resolve_part(
+    conn: Connection, docs: Sequence[str], stale: set[str], table: AliasTable
+) -> tuple[set[str], list[Entity]]:
+    """The entities touched by some documents and stale entities, recomputed with all their mentions."""
+    new = load_mentions_of(conn, docs=docs)
+    alone = resolve_case(new, load_links_of(conn, [m.id for m in new]), aliases=table)
+    affected = stale | {e.id for e in alone}
+    while True:
+        mentions = load_mentions_of(conn, docs=docs, entities=affected)
+        entities = resolve_case(mentions, load_links_of(conn, [m.id for m in mentions]), aliases=table)
+        # A cluster may land on an entity outside the affected set (e.g. when groups were joined
+        # under other rules): take that entity's mentions in too and recompute.
+        extra = _existing_entities(conn, {e.id for e in entities} - affected)
+        if not extra:
+            return affected, entities
+        affected |= extra
+
+
+def _existing_entities(conn: Connection, ids: set[str]) -> set[str]:
+    t = schema.entities
+    found: set[str] = set()
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 500):
+        part = ordered[start : start + 500]
+        found.update(conn.execute(select(t.c.id).where(t.c.id.in_(part))).scalars())
+    return found
+
+
+def _stored_fingerprint(conn: Connection) -> str | None:
+    t = schema.store_meta
+    value = conn.execute(select(t.c.value).where(t.c.key == "resolver")).scalar()
+    return str(value) if value is not None else None

@@ -49,6 +49,12 @@ SETTINGS: dict[str, Setting] = {
             "Extracted text longer than this many characters is refused with a reason.",
         ),
         Setting("batch_size", "16", "Documents sent to spaCy per batch while ingesting."),
+        Setting("workers", "1", "Local processes that extract in parallel during `casegraph ingest`."),
+        Setting(
+            "dask",
+            "",
+            "Dask scheduler address (tcp://HOST:8786) on which `casegraph ingest` extracts; empty = local.",
+        ),
         Setting(
             "debug", "", "Set to 1 to let internal errors show their Python traceback (for bug reports)."
         ),

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from casegraph.case import open_case
-from casegraph.pipeline import CHUNK_CHARS, parse_texts, split_text
-from casegraph.store import schema
+from casegraph.model import Extraction
+from casegraph.pipeline import (
+    CHUNK_CHARS,
+    extract_batch,
+    parse_texts,
+    resolve_pending,
+    resolve_store,
+    split_text,
+)
+from casegraph.store import Writer, schema
 from tests.conftest import CORPUS, REPO
 
 
@@ -134,3 +144,136 @@ def test_parse_texts_long_text_gives_the_same_characters(nlp: Any) -> None:
     assert short.text == "A short one."
     assert long.text == text
     assert [e.text for e in long.ents][:3] == [e.text for e in nlp(text[:20_000]).ents][:3]
+
+
+# --- incremental resolution: the queue, and equality with a full recompute ---------------------------
+
+
+def _judgements(store: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The entity tables as sorted rows (what a full or an incremental resolution must agree on)."""
+    e, em = schema.entities, schema.entity_mentions
+    with store.read() as conn:
+        entities = sorted(
+            (r.id, r.type, r.name, json.dumps(r.aliases), json.dumps(r.reasons), r.mention_count)
+            for r in conn.execute(select(e))
+        )
+        members = sorted(tuple(r) for r in conn.execute(select(em.c.mention, em.c.entity)))
+    return entities, members
+
+
+def _queued(store: Any) -> tuple[list[str], list[str]]:
+    with store.read() as conn:
+        docs = sorted(conn.execute(select(schema.pending_docs.c.doc)).scalars())
+        ents = sorted(conn.execute(select(schema.pending_entities.c.entity)).scalars())
+    return docs, ents
+
+
+@pytest.fixture(scope="module")
+def one_by_one(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The sample case ingested file by file, each ingest resolving only what it touched."""
+    db = tmp_path_factory.mktemp("incremental") / "case.db"
+    case = open_case(db)
+    for path in sorted((REPO / "examples" / "case").rglob("*.*")):
+        assert case.ingest(path, ref_date="2016-09-20").ok
+    yield case
+    case.close()
+
+
+def test_resolve_pending_one_file_at_a_time_equals_a_full_recompute(one_by_one: Any) -> None:
+    incremental = _judgements(one_by_one.store)
+    assert _queued(one_by_one.store) == ([], [])
+    resolve_store(one_by_one.store)
+    full = _judgements(one_by_one.store)
+    assert incremental == full
+    # Not trivially equal: entities gather mentions from several of the files ingested one by one.
+    by_entity: dict[str, set[str]] = {}
+    with one_by_one.store.read() as conn:
+        rows = conn.execute(
+            select(schema.entity_mentions.c.entity, schema.mentions.c.doc).join(
+                schema.mentions, schema.mentions.c.id == schema.entity_mentions.c.mention
+            )
+        )
+        for entity, doc in rows:
+            by_entity.setdefault(entity, set()).add(doc)
+    assert max(len(docs) for docs in by_entity.values()) >= 8
+
+
+def test_resolve_pending_rewrites_only_the_entities_a_new_document_touches(tmp_path: Path) -> None:
+    with open_case(tmp_path / "c.db") as case:
+        case.ingest(REPO / "examples" / "case" / "news", ref_date="2016-09-20")
+        before = dict((row[0], row) for row in _judgements(case.store)[0])
+        note = REPO / "examples" / "case" / "notes" / "intercept-aydin-yavuz.txt"
+        ext = extract_document_at(note)
+        Writer(case.store).write_extraction(ext)
+        assert _queued(case.store)[0] == [ext.doc.id]
+        rewritten = resolve_pending(case.store)
+        after = dict((row[0], row) for row in _judgements(case.store)[0])
+        assert _queued(case.store) == ([], [])
+    changed = {k for k in after if before.get(k) != after[k]} | (set(before) - set(after))
+    assert changed
+    assert len(changed) <= rewritten < len(after)  # the rest of the case was left as it was
+
+
+def extract_document_at(path: Path) -> Extraction:
+    """Read and extract one file, without storing it (what a worker hands back)."""
+    from casegraph.ingest import read_file
+
+    (doc,) = read_file(path, display=str(path), ref_date="2016-09-20")
+    return extract_batch([doc], {})[0]  # type: ignore[return-value]
+
+
+def test_an_interrupted_ingest_leaves_its_document_queued_and_the_next_run_resolves_it(
+    tmp_path: Path,
+) -> None:
+    with open_case(tmp_path / "c.db") as case:
+        case.ingest(REPO / "examples" / "case" / "news", ref_date="2016-09-20")
+        ext = extract_document_at(REPO / "examples" / "case" / "notes" / "analyst-note-efb-financing.txt")
+        # The writer committed the document, then the process died before resolving.
+        Writer(case.store).write_extraction(ext)
+        assert _queued(case.store)[0] == [ext.doc.id]
+        with case.store.read() as conn:
+            resolved = set(conn.execute(select(schema.entity_mentions.c.mention)).scalars())
+        assert not {m.id for m in ext.mentions} & resolved
+        # The next ingest (here: of nothing new) finishes the work.
+        report = case.ingest(REPO / "examples" / "case" / "news", ref_date="2016-09-20")
+        assert not report.ingested and len(report.duplicates) == 2
+        incremental = _judgements(case.store)
+        assert {m.id for m in ext.mentions} <= {m for m, _ in incremental[1]}
+        resolve_store(case.store)
+        assert _judgements(case.store) == incremental
+
+
+def test_deleting_a_document_requeues_its_entities_and_they_lose_its_mentions(one_by_one: Any) -> None:
+    store = one_by_one.store
+    with store.read() as conn:
+        doc = conn.execute(
+            select(schema.documents.c.id).where(schema.documents.c.path.like("%intercept-aydin-yavuz.txt"))
+        ).scalar_one()
+        gone = set(conn.execute(select(schema.mentions.c.id).where(schema.mentions.c.doc == doc)).scalars())
+    Writer(store).delete_document(doc)
+    docs, ents = _queued(store)
+    assert not docs and ents  # the entities that held its mentions are stale
+    resolve_pending(store)
+    incremental = _judgements(store)
+    assert not gone & {m for m, _ in incremental[1]}
+    assert _queued(store) == ([], [])
+    resolve_store(store)
+    assert _judgements(store) == incremental
+
+
+def test_a_changed_alias_table_recomputes_every_entity(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_case(tmp_path / "c.db") as case:
+        case.ingest(REPO / "examples" / "case", ref_date="2016-09-20", recursive=True)
+        names = {e.name for e in case.entities(type="person")}
+        assert {"Abu Harun", "Harun Yavuz"} <= names
+        table = tmp_path / "aliases.csv"
+        table.write_text("alias,name,type\nAbu Harun,Harun Yavuz,person\n", encoding="utf-8")
+        monkeypatch.setenv("CASEGRAPH_ALIASES", str(table))
+        resolve_pending(case.store)  # nothing queued, but the resolver's alias table changed
+        merged = {e.name: e for e in case.entities(type="person")}
+        assert "Abu Harun" not in merged and "Abu Harun" in merged["Harun Yavuz"].aliases
+        incremental = _judgements(case.store)
+        resolve_store(case.store)
+        assert _judgements(case.store) == incremental

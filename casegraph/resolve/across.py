@@ -15,6 +15,8 @@ from casegraph.resolve.clusters import Clusters, cluster_links
 from casegraph.resolve.names import name_key
 
 TYPE_ORDER = {t: i for i, t in enumerate(ENTITY_TYPES)}
+# Bump when the rules below change: stores resolved by another version are recomputed once.
+RESOLVER_VERSION = "1"
 KeyFn = Callable[[str], str]
 
 
@@ -46,6 +48,12 @@ def canonical_name(mentions: Sequence[Mention], type_: str, aliases: AliasTable)
     if known:
         return min(known, key=lambda n: (-known[n], n))
     return choose_name(mentions, type_)
+
+
+def fingerprint(aliases: AliasTable | None = None) -> str:
+    """What the entities depend on besides the observations: the resolver's rules and alias table."""
+    table = aliases if aliases is not None else load_aliases()
+    return f"{RESOLVER_VERSION}:{table.fingerprint()}"
 
 
 def resolve_case(

@@ -7,6 +7,7 @@ the ``aliases`` setting (CASEGRAPH_ALIASES) or an explicit path is merged over i
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -49,6 +50,11 @@ class AliasTable:
         self._by_key: dict[str, Alias] = {}
         for row in rows:
             self.add(row)
+
+    def fingerprint(self) -> str:
+        """A hash of the table's content: entities built with another table must be recomputed."""
+        rows = sorted(f"{k}\x1f{r.alias}\x1f{r.name}\x1f{r.type}" for k, r in self._by_key.items())
+        return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()[:16]
 
     def add(self, row: Alias) -> None:
         """Add a row, and its canonical name as an alias of itself."""

@@ -29,7 +29,17 @@ def _create_fulltext(conn: Connection) -> None:
     conn.execute(text("INSERT INTO doc_fts(doc_fts) VALUES('rebuild')"))
 
 
-MIGRATIONS: list[tuple[int, Migration]] = [(1, _create_tables), (2, _create_fulltext)]
+def _create_queue(conn: Connection) -> None:
+    """3: the resolution queue, the store's own facts, and an index for loading links by mention."""
+    for table in (schema.pending_docs, schema.pending_entities, schema.store_meta):
+        table.create(conn, checkfirst=True)
+    for index in schema.links.indexes:
+        index.create(conn, checkfirst=True)
+    # Stores from before the queue have resolved entities but no fingerprint: the next ingest
+    # recomputes every entity once (casegraph.pipeline.resolve_pending).
+
+
+MIGRATIONS: list[tuple[int, Migration]] = [(1, _create_tables), (2, _create_fulltext), (3, _create_queue)]
 LATEST = MIGRATIONS[-1][0]
 
 

@@ -146,7 +146,22 @@ failures = Table(
     Column("at", String(32), nullable=False),
 )
 
+# The resolution queue: documents whose mentions still need resolving, and entities made stale by a
+# re-extracted or deleted document. Written in the same transaction as the change that causes it, so
+# an interrupted run leaves the work queued, never lost (see casegraph.pipeline.resolve_pending).
+pending_docs = Table("pending_docs", metadata, Column("doc", String(64), primary_key=True))
+pending_entities = Table("pending_entities", metadata, Column("entity", String(20), primary_key=True))
+
+# Small facts about the store itself (e.g. the fingerprint of the resolver that built the entities).
+store_meta = Table(
+    "store_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
 Index("ix_entities_name", entities.c.name)
+Index("ix_links_source", links.c.source)
 
 # Tables that hold one document's observations; re-extraction replaces these rows.
 OBSERVATIONS = (mentions, links, relations, quotes, times, vals, events)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +22,24 @@ def _now() -> str:
 
 def _rows(items: Iterable[Any], **extra: Any) -> list[dict[str, Any]]:
     return [{**dataclasses.asdict(item), **extra} for item in items]
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    """Cut long IN lists into pieces every database accepts."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _queue_entities(conn: Connection, ids: Iterable[str]) -> None:
+    """Put entities on the resolution queue (once each)."""
+    new = set(ids)
+    if not new:
+        return
+    t = schema.pending_entities
+    for part in _chunks(sorted(new)):
+        new -= set(conn.execute(select(t.c.entity).where(t.c.entity.in_(part))).scalars())
+    if new:
+        conn.execute(insert(t), [{"entity": e} for e in sorted(new)])
 
 
 def _event_row(event: Event) -> dict[str, Any]:
@@ -65,6 +83,7 @@ class Writer:
         if ext.events:
             conn.execute(insert(schema.events), [_event_row(e) for e in ext.events])
         conn.execute(delete(schema.failures).where(schema.failures.c.path == ext.doc.path))
+        conn.execute(insert(schema.pending_docs).values(doc=ext.doc.id))
 
     @staticmethod
     def _document_row(doc: Document, version: str, extracted: bool) -> dict[str, Any]:
@@ -105,7 +124,10 @@ class Writer:
                 {"id": doc_id},
             )
         mention_ids = select(schema.mentions.c.id).where(schema.mentions.c.doc == doc_id)
-        conn.execute(delete(schema.entity_mentions).where(schema.entity_mentions.c.mention.in_(mention_ids)))
+        owned = schema.entity_mentions.c.mention.in_(mention_ids)
+        _queue_entities(conn, conn.execute(select(schema.entity_mentions.c.entity).where(owned)).scalars())
+        conn.execute(delete(schema.entity_mentions).where(owned))
+        conn.execute(delete(schema.pending_docs).where(schema.pending_docs.c.doc == doc_id))
         for table in schema.OBSERVATIONS:
             conn.execute(delete(table).where(table.c.doc == doc_id))
         conn.execute(delete(schema.documents).where(schema.documents.c.id == doc_id))
@@ -114,14 +136,48 @@ class Writer:
         """Remove one document and its observations."""
         self._run("delete a document", self._delete_document, doc_id)
 
-    def replace_entities(self, entities: Sequence[Entity]) -> None:
-        """Replace the case's entity clusters (a judgement, recomputed from observations)."""
-        self._run("write entities", self._replace_entities, entities)
+    def replace_entities(self, entities: Sequence[Entity], *, fingerprint: str | None = None) -> None:
+        """Replace all of the case's entity clusters (a judgement, recomputed from every observation).
 
-    @staticmethod
-    def _replace_entities(conn: Connection, entities: Sequence[Entity]) -> None:
+        Empties the resolution queue, and records the fingerprint of the resolver that made them.
+        """
+        self._run("write entities", self._replace_entities, entities, fingerprint)
+
+    def _replace_entities(
+        self, conn: Connection, entities: Sequence[Entity], fingerprint: str | None
+    ) -> None:
         conn.execute(delete(schema.entity_mentions))
         conn.execute(delete(schema.entities))
+        conn.execute(delete(schema.pending_docs))
+        conn.execute(delete(schema.pending_entities))
+        if fingerprint is not None:
+            self._set_meta(conn, "resolver", fingerprint)
+        self._insert_entities(conn, entities)
+
+    def update_entities(
+        self, stale: Collection[str], entities: Sequence[Entity], *, docs: Collection[str]
+    ) -> None:
+        """Replace the ``stale`` entities by ``entities`` and take ``docs`` and ``stale`` off the queue."""
+        self._run("write entities", self._update_entities, stale, entities, docs)
+
+    def _update_entities(
+        self, conn: Connection, stale: Collection[str], entities: Sequence[Entity], docs: Collection[str]
+    ) -> None:
+        for part in _chunks(sorted(stale)):
+            conn.execute(delete(schema.entity_mentions).where(schema.entity_mentions.c.entity.in_(part)))
+            conn.execute(delete(schema.entities).where(schema.entities.c.id.in_(part)))
+            conn.execute(delete(schema.pending_entities).where(schema.pending_entities.c.entity.in_(part)))
+        for part in _chunks(sorted(docs)):
+            conn.execute(delete(schema.pending_docs).where(schema.pending_docs.c.doc.in_(part)))
+        self._insert_entities(conn, entities)
+
+    @staticmethod
+    def _set_meta(conn: Connection, key: str, value: str) -> None:
+        conn.execute(delete(schema.store_meta).where(schema.store_meta.c.key == key))
+        conn.execute(insert(schema.store_meta).values(key=key, value=value))
+
+    @staticmethod
+    def _insert_entities(conn: Connection, entities: Sequence[Entity]) -> None:
         if not entities:
             return
         conn.execute(
@@ -142,6 +198,18 @@ class Writer:
             insert(schema.entity_mentions),
             [{"mention": m, "entity": e.id} for e in entities for m in e.mentions],
         )
+
+    def restart_resolution(self, fingerprint: str) -> None:
+        """Drop every entity and queue every document, for a resolver with other rules or aliases."""
+        self._run("queue documents for resolution", self._restart_resolution, fingerprint)
+
+    def _restart_resolution(self, conn: Connection, fingerprint: str) -> None:
+        conn.execute(delete(schema.entity_mentions))
+        conn.execute(delete(schema.entities))
+        conn.execute(delete(schema.pending_entities))
+        conn.execute(delete(schema.pending_docs))
+        conn.execute(insert(schema.pending_docs).from_select(["doc"], select(schema.documents.c.id)))
+        self._set_meta(conn, "resolver", fingerprint)
 
     def record_failure(self, path: str, reason: str) -> None:
         """Remember that a file failed, with its one-line reason, for `casegraph failures`."""
