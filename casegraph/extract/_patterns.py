@@ -54,11 +54,12 @@ class MentionIndex:
     clusters: Clusters
     spans: dict[str, Span] = field(default_factory=dict)
     by_token: dict[int, Mention] = field(default_factory=dict)
+    text: str = ""  # sdoc.text, joined once: spaCy rebuilds it from every token on each access
 
     @classmethod
     def build(cls, sdoc: Doc, mentions: list[Mention], links: list[Link]) -> MentionIndex:
         """Place every mention on the tokens it covers; longer mentions win overlaps."""
-        index = cls(sdoc, mentions, cluster_links((m.id for m in mentions), links))
+        index = cls(sdoc, mentions, cluster_links((m.id for m in mentions), links), text=sdoc.text)
         for mention in sorted(mentions, key=lambda m: m.end - m.start):
             span = sdoc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is None or len(span) == 0:

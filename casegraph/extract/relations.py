@@ -170,7 +170,7 @@ def _evidence(cand: Candidate, index: MentionIndex) -> tuple[int, int]:
     spans += [(m.start, m.end) for m in (cand.source, cand.target)]
     sentences = [sentence_span(t) for t in cand.trigger]
     sentences += [(m.sent_start, m.sent_end) for m in (cand.source, cand.target)]
-    return evidence_span(index.sdoc.text, spans, sentences)
+    return evidence_span(index.text, spans, sentences)
 
 
 def _trigger_text(cand: Candidate) -> str:
@@ -366,8 +366,9 @@ def _subject_mentions(verb: Token, index: MentionIndex) -> list[Mention]:
 
 
 def _blank_line_between(a: Token, b: Token) -> bool:
-    lo, hi = sorted((a.idx, b.idx))
-    return re.search(r"\n[ \t]*\n", a.doc.text[lo:hi]) is not None
+    lo, hi = sorted((a.i, b.i))
+    # the tokens' own text, not doc.text: spaCy joins the whole document on each doc.text access
+    return re.search(r"\n[ \t]*\n", a.doc[lo:hi].text_with_ws) is not None
 
 
 def _is_unreal(verb: Token) -> bool:
@@ -622,7 +623,7 @@ PARTNER_REACH = 200  # characters from the founder to the partner's name
 def _surface_relations(index: MentionIndex) -> Iterator[Candidate]:
     """Relations read off the words between neighbouring names, for parses that miss them."""
     named = _text_order(index)
-    text = index.sdoc.text
+    text = index.text
     for i, (left, right) in enumerate(zip(named, named[1:], strict=False)):
         gap = text[left.end : right.start]
         yield from _appos_candidates(index, named[: i + 1], right, gap, left.end)
@@ -689,12 +690,12 @@ def _appos_owner(index: MentionIndex, before: list[Mention]) -> list[Mention]:
     if last.type != LOC or len(before) < 2:
         return [last]
     owner = before[-2]
-    return [owner] if PLACED_GAP.match(index.sdoc.text[owner.end : last.start]) else [last]
+    return [owner] if PLACED_GAP.match(index.text[owner.end : last.start]) else [last]
 
 
 def _coordinated_names(index: MentionIndex, before: list[Mention]) -> list[Mention]:
     """The last name and the names joined to it by "and" or commas, back to the start of the list."""
-    text = index.sdoc.text
+    text = index.text
     out = [before[-1]]
     for prev in reversed(before[:-1]):
         if AND_GAP.match(text[prev.end : out[-1].start]) is None:
@@ -714,7 +715,7 @@ def _based_candidates(
         return
     if i == 0 or THEN_BASED_GAP.match(gap) is None:
         return
-    text = index.sdoc.text
+    text = index.text
     owner = named[i - 1]
     appos = APPOS_GAP.match(text[owner.end : left.start])
     if appos is not None and not appos.group("both"):
@@ -742,7 +743,7 @@ def _verb_surface_candidates(
 
 def _partner_candidates(index: MentionIndex, named: list[Mention], i: int) -> Iterator[Candidate]:
     """ "X co-founded the group with Y", "X founded Z in 2014 together with Y": X and Y co-founded."""
-    founder, text = named[i], index.sdoc.text
+    founder, text = named[i], index.text
     if founder.type != PERSON:
         return
     for partner in named[i + 1 :]:
