@@ -132,7 +132,9 @@ class _Run:
         self.writer = Writer(store)
         self.report = report
         self.batch: list[Document] = []
-        self.known_ids: dict[str, str] = {}  # documents of this run, by id and by text hash
+        # Documents of this run not yet written, by id and by text hash (written ones are found in
+        # the store), so memory does not grow with the corpus.
+        self.known_ids: dict[str, str] = {}
         self.known_texts: dict[str, str] = {}
         self.dispatch = Dispatcher(executor, self._store)
 
@@ -170,11 +172,17 @@ class _Run:
             return
         self.writer.write_extraction(outcome)
         self.report.ingested.append(doc.path)
+        self._forget(doc)
+
+    def _forget(self, doc: Document) -> None:
+        self.known_ids.pop(doc.id, None)
+        self.known_texts.pop(doc.text_sha256, None)
 
     def _store_text_only(self, doc: Document) -> None:
         why = f"no extraction pipeline for language {doc.language!r}; stored for search only"
         self.writer.write_extraction(Extraction(doc=doc, version=EXTRACTOR_VERSION), extracted=False)
         self.report.text_only.append((doc.path, why))
+        self._forget(doc)
 
     def fail(self, path: str, reason: str) -> None:
         self.report.failed.append((path, reason))
