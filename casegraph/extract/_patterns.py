@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from casegraph.extract.nlp import doc_text
 from casegraph.model import Link, Mention
 from casegraph.resolve.clusters import Clusters, cluster_links
 
@@ -59,7 +60,7 @@ class MentionIndex:
     @classmethod
     def build(cls, sdoc: Doc, mentions: list[Mention], links: list[Link]) -> MentionIndex:
         """Place every mention on the tokens it covers; longer mentions win overlaps."""
-        index = cls(sdoc, mentions, cluster_links((m.id for m in mentions), links), text=sdoc.text)
+        index = cls(sdoc, mentions, cluster_links((m.id for m in mentions), links), text=doc_text(sdoc))
         for mention in sorted(mentions, key=lambda m: m.end - m.start):
             span = sdoc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is None or len(span) == 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_left
 from functools import lru_cache
 
 import spacy
@@ -21,6 +22,23 @@ DATELINE = re.compile(
 )
 PIPELINE_SETTINGS = {"en": "model_en"}
 _lock = threading.Lock()
+_TEXT, _STARTS = "casegraph_text", "casegraph_token_starts"
+
+
+def doc_text(sdoc: Doc) -> str:
+    """The parsed text, joined once per Doc (spaCy rebuilds ``Doc.text`` from every token on each access)."""
+    text = sdoc.user_data.get(_TEXT)
+    if text is None:
+        text = sdoc.user_data[_TEXT] = sdoc.text
+    return str(text)
+
+
+def token_range(sdoc: Doc, start: int, end: int) -> range:
+    """The indices of the tokens that begin at a character offset in [start, end), without a scan."""
+    starts = sdoc.user_data.get(_STARTS)
+    if starts is None:
+        starts = sdoc.user_data[_STARTS] = [t.idx for t in sdoc]
+    return range(bisect_left(starts, start), bisect_left(starts, end))
 
 
 @Language.component(LINE_BREAKS)

@@ -23,6 +23,7 @@ from casegraph.extract._patterns import (
     prep_objects,
     subjects,
 )
+from casegraph.extract.nlp import doc_text, token_range
 from casegraph.model import Document, Link, Mention, Quote, make_id
 
 OPEN_DOUBLE, CLOSE_DOUBLE = "“«„", "”»"
@@ -72,7 +73,7 @@ class Attribution:
 
 def extract_quotes(sdoc: Doc, doc: Document, mentions: list[Mention], links: list[Link]) -> list[Quote]:
     """Return the document's direct quotes with their speaker, offsets and evidence sentences."""
-    text = sdoc.text
+    text = doc_text(sdoc)
     marked = find_quote_marks(text)
     index = MentionIndex.build(sdoc, mentions, links)
     regions = [(m.open, m.close) for m in marked]
@@ -112,13 +113,13 @@ def _make_quote(doc: Document, sdoc: Doc, seg: Marked, attr: Attribution) -> Quo
     if attr.speaker_token is not None:
         spans.append((attr.speaker_token.idx, attr.speaker_token.idx + len(attr.speaker_token)))
     sentences = [_sentence_at(sdoc, s) for s, _ in spans] + [_sentence_at(sdoc, seg.end - 1)]
-    ev_start, ev_end = evidence_span(sdoc.text, spans, sentences)
+    ev_start, ev_end = evidence_span(doc_text(sdoc), spans, sentences)
     return Quote(
         id=make_id("q", doc.id, seg.start),
         doc=doc.id,
         speaker=attr.speaker.id if attr.speaker is not None else None,
         speaker_text=attr.speaker_text,
-        text=sdoc.text[seg.start : seg.end],
+        text=doc_text(sdoc)[seg.start : seg.end],
         start=seg.start,
         end=seg.end,
         ev_start=ev_start,
@@ -245,14 +246,14 @@ def _attribute(
     best: tuple[tuple[int, int], Attribution] | None = None
     for verb in _candidate_verbs(seg, sdoc, regions):
         governs = _governs(verb, seg, sdoc)
-        if not governs and not _stands_alone(seg, sdoc.text):
+        if not governs and not _stands_alone(seg, doc_text(sdoc)):
             continue
         attr = _speaker_of(verb, seg, index, regions)
         if attr is None or _separated(verb, seg, regions):
             continue
         # a short quote sits inside a reported clause; a long one stands beside its "he said"
         ranks = (governs, _adjacent(verb, seg, sdoc, regions))
-        if _word_count(sdoc.text[seg.start : seg.end]) > MAX_SCARE_WORDS:
+        if _word_count(doc_text(sdoc)[seg.start : seg.end]) > MAX_SCARE_WORDS:
             ranks = ranks[::-1]
         if not any(ranks):  # neither beside the quote nor governing it: some other clause's verb
             continue
@@ -277,7 +278,7 @@ def _candidate_verbs(seg: Marked, sdoc: Doc, regions: list[tuple[int, int]]) -> 
         return []
     first = span[0].sent
     sents = {s.start: s for s in (first, span[-1].sent)}
-    lo, hi = _line_start(sdoc.text, seg.open), _line_end(sdoc.text, seg.close - 1)
+    lo, hi = _line_start(doc_text(sdoc), seg.open), _line_end(doc_text(sdoc), seg.close - 1)
     if first.start > 0 and first.start_char >= seg.open - 2:  # 'He said: "..."' split before the quote
         prev = sdoc[first.start - 1].sent
         if prev.text.rstrip().endswith(":"):
@@ -317,7 +318,7 @@ def _speaker_of(
         tokens = [o for by in verb.children if by.dep_ == "agent" for o in by.children if o.dep_ == "pobj"]
     else:
         tokens = [t for t in subjects(verb) if t.pos_ in ("NOUN", "PROPN", "PRON", "NUM")]
-    text = verb.doc.text
+    text = doc_text(verb.doc)
     # the speaker may be a quoted handle ('"@sham_reason" wrote'), never words of another quote
     tokens = [
         t for t in tokens if all(not a <= t.idx < b or _is_name(text[a + 1 : b - 1]) for a, b in regions)
@@ -369,7 +370,7 @@ def _phrase(token: Token, seg: Marked, verb: Token) -> str:
     if not words:
         return token.text
     start, end = words[0].idx, words[-1].idx + len(words[-1])
-    return token.doc.text[start:end].strip("“”\"'‘’ ")
+    return doc_text(token.doc)[start:end].strip("“”\"'‘’ ")
 
 
 def _antecedent(
@@ -397,7 +398,7 @@ def _antecedent(
 
 
 def _token_at(sdoc: Doc, offset: int) -> Token:
-    span = sdoc.char_span(offset, min(offset + 1, len(sdoc.text)), alignment_mode="expand")
+    span = sdoc.char_span(offset, min(offset + 1, len(doc_text(sdoc))), alignment_mode="expand")
     return span[0] if span is not None and len(span) else sdoc[0]
 
 
@@ -435,11 +436,11 @@ def _blocks(token: Token) -> bool:
 def _adjacent(verb: Token, seg: Marked, sdoc: Doc, regions: list[tuple[int, int]]) -> bool:
     """Nothing but the speaker, an addressee or other quotes between verb and quote ('"...," Idiz added')."""
     if verb.idx >= seg.close:
-        between = [t for t in sdoc if seg.close <= t.idx < verb.idx]
+        between = [sdoc[i] for i in token_range(sdoc, seg.close, verb.idx)]
         allowed = {t.i for s in subjects(verb) for t in s.subtree}
         between = [t for t in between if t.i not in allowed]
     else:
-        between = [t for t in sdoc if verb.idx + len(verb) <= t.idx < seg.open]
+        between = [sdoc[i] for i in token_range(sdoc, verb.idx + len(verb), seg.open)]
         between = [t for t in between if t.pos_ in ("VERB", "AUX")]
     # 'Hendricks explained, "A;" "B;" and "C."': the earlier quotes and the "and" do not separate
     return all(
