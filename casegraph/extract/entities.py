@@ -9,7 +9,7 @@ See docs/entities.md.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -142,10 +142,12 @@ def extract_mentions(sdoc: Doc, doc: Document) -> tuple[list[Mention], list[Valu
     cands = _merge_adjacent(cands, text, aliases)
     cands = _add_alias_matches(cands, text, aliases)
     cands = _add_name_runs(cands, text, aliases)
-    taken = [(m.start, m.end) for m in header]
-    mentions = header + [_mention(c, doc, sents, aliases) for c in cands if not _overlaps_any(c, taken)]
-    spans = [(m.start, m.end) for m in mentions]
-    values = [v for v in values if not _overlaps_any(_Cand(v.start, v.end, ""), spans)]
+    taken = SpanSet((m.start, m.end) for m in header)
+    mentions = header + [
+        _mention(c, doc, sents, aliases) for c in cands if not taken.overlaps(c.start, c.end)
+    ]
+    spans = SpanSet((m.start, m.end) for m in mentions)
+    values = [v for v in values if not spans.overlaps(v.start, v.end)]
     return sorted(mentions, key=lambda m: (m.start, m.end)), values
 
 
@@ -738,5 +740,17 @@ def _overlaps(cand: _Cand, start: int, end: int) -> bool:
     return cand.start < end and start < cand.end
 
 
-def _overlaps_any(cand: _Cand, spans: Iterable[Span]) -> bool:
-    return any(_overlaps(cand, s, e) for s, e in spans)
+class SpanSet:
+    """Spans sorted by start with the running maximum of their ends: an overlap test by bisection."""
+
+    def __init__(self, spans: Iterable[Span]) -> None:
+        ordered = sorted(spans)
+        self._starts = [s for s, _ in ordered]
+        self._reach: list[int] = []
+        for _, end in ordered:
+            self._reach.append(max(end, self._reach[-1]) if self._reach else end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True when some span shares a character with [start, end)."""
+        before = bisect_left(self._starts, end)  # spans that start before ``end``
+        return before > 0 and self._reach[before - 1] > start

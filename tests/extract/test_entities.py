@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from casegraph.extract.entities import extract_mentions, header_mentions, trim_span
+from casegraph.extract.entities import SpanSet, extract_mentions, header_mentions, trim_span
 from casegraph.model import Document, Field, Mention, Value, make_id
 from tests.conftest import CORPUS, FIXTURES
 
@@ -181,3 +183,16 @@ def test_trim_span_drops_a_ruling_in_capitals_before_a_name() -> None:
         assert text[start:end] == name
     start, end = trim_span("JOHN SMITH", 0, 10, person=True)
     assert (start, end) == (0, 10)
+
+
+@given(
+    spans=st.lists(st.tuples(st.integers(0, 60), st.integers(1, 20)), max_size=12),
+    probe=st.tuples(st.integers(0, 70), st.integers(1, 20)),
+)
+def test_spanset_overlaps_agrees_with_checking_every_span(
+    spans: list[tuple[int, int]], probe: tuple[int, int]
+) -> None:
+    pairs = [(s, s + n) for s, n in spans]
+    start, end = probe[0], probe[0] + probe[1]
+    expected = any(s < end and start < e for s, e in pairs)
+    assert SpanSet(pairs).overlaps(start, end) == expected
