@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 DEMO_DB ?= out/demo.db
 
-.PHONY: demo test check lint types unit system-deps install clean eval
+.PHONY: demo test check lint types unit pg system-deps install clean eval
 
 system-deps:  ## Debian packages the build needs (pyicu compiles against ICU)
 	@if ! pkg-config --exists icu-uc 2>/dev/null || ! command -v g++ >/dev/null; then \
@@ -37,8 +37,15 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
-	$(BIN)/pytest -q
+# The store and query tests run on SQLite and on PostgreSQL: a private server on 127.0.0.1:54329
+# (scripts/postgres.sh; `scripts/postgres.sh stop` stops it), unless CASEGRAPH_TEST_PG names another.
+PG_TEST_URL := postgresql://postgres@127.0.0.1:54329/postgres
+
+pg:  ## start the PostgreSQL server the tests use (installs Debian's postgresql if missing)
+	@if [ -z "$$CASEGRAPH_TEST_PG" ]; then scripts/postgres.sh; fi
+
+unit: $(STAMP) pg
+	CASEGRAPH_TEST_PG="$${CASEGRAPH_TEST_PG:-$(PG_TEST_URL)}" $(BIN)/pytest -q
 
 test: $(STAMP)  ## install everything, then lint, type-check and run every test
 	$(MAKE) lint types unit
@@ -49,4 +56,5 @@ eval: $(STAMP)
 	$(BIN)/casegraph eval conll --split test
 
 clean:
+	-scripts/postgres.sh stop
 	rm -rf $(VENV) out

@@ -26,7 +26,7 @@ db_option = click.option(
     envvar="CASEGRAPH_DB",
     default=settings.SETTINGS["db"].default,
     show_default=True,
-    help="The case store: a SQLite file (env CASEGRAPH_DB).",
+    help="The case store: a SQLite file or postgresql://USER@HOST:PORT/DBNAME (env CASEGRAPH_DB).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 
@@ -325,6 +325,93 @@ def show_settings() -> None:
     for s in settings.SETTINGS.values():
         out.print(f"[bold]{s.env}[/bold] = {escape(settings.get(s.name))!s}  (default {escape(s.default)!s})")
         out.print(f"  {escape(s.help)}")
+
+
+@cli.command()
+@click.option(
+    "--docs",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Documents in the benchmark case.",
+)
+@click.option(
+    "--sample",
+    type=click.IntRange(1),
+    help="Documents timed for throughput and speedup (default: min(docs, 400)).",
+)
+@click.option(
+    "--workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A new or empty folder for the corpus and stores (default: a temporary folder, removed after).",
+)
+@click.option(
+    "--muc4",
+    type=click.Choice(["original", "lowercased"]),
+    default="original",
+    show_default=True,
+    help="MUC-4 texts: the mixed-case TST4 originals, or the lower-cased gtt_processed texts.",
+)
+@json_option
+def bench(docs: int, sample: int | None, workdir: Path | None, muc4: str, as_json: bool) -> None:
+    """Measure throughput, speedup, incremental cost, query latency and memory against the targets.
+
+    Builds a corpus from ../shared/eval/muc4 and ../shared/corpus replicated to --docs documents.
+    Exit code 0 even when a target is missed: it is a measurement.
+
+    Example: casegraph bench --docs 10000
+    """
+    from casegraph.bench import run_bench
+
+    if sample is not None and sample > docs:
+        raise click.BadParameter(f"{sample} is more than --docs ({docs})", param_hint="--sample")
+    result = run_bench(
+        docs=docs,
+        sample=sample,
+        workdir=workdir,
+        muc4=muc4,
+        progress=lambda msg: err.print(f"[dim]{msg}[/dim]"),
+    )
+    if as_json:
+        _print_json(result)
+        return
+    _print_bench(result)
+
+
+def _print_bench(result: dict[str, Any]) -> None:
+    table = Table("figure", "value", "target", "met", title=f"casegraph bench: {result['docs']} documents")
+    for row in result["targets"]:
+        met = "[green]yes[/green]" if row["met"] else "[red]no[/red]"
+        table.add_row(row["figure"], f"{row['value']:,}", f"{row['op']} {row['target']:,}", met)
+    out.print(table)
+    words = f"{result['words']:,} words in {result['sample_docs']} sample documents"
+    two = result["pipeline_2_workers_words_per_s"]
+    out.print(
+        f"bare spaCy {result['bare_spacy_words_per_s']:,} words/s, casegraph "
+        f"{result['pipeline_words_per_s']:,} words/s (1 worker), {two:,} (2 workers); {words}"
+    )
+    for kind, ms in result["query_ms"].items():
+        out.print(f"{kind}: p50 {ms['p50']} ms, p95 {ms['p95']} ms, max {ms['max']} ms ({ms['runs']} runs)")
+    start, after = result["phases_s"]["worker_start_s"], result["speedup_2_workers_after_start"]
+    out.print(
+        f"2 workers: speedup {result['speedup_2_workers']} with the workers' start-up "
+        f"({start} s each), about {after} after it"
+    )
+    inc = result["incremental"]
+    out.print(
+        f"one more document: {inc['case_ms_median']} ms into the case, {inc['empty_ms_median']} ms into an "
+        f"empty store (median of {inc['docs']})"
+    )
+    rss = result["peak_rss"]
+    out.print(f"peak memory: main {rss['main_mb']} MB, largest worker {rss['worker_mb']} MB")
+    out.print(
+        "phases (s): " + ", ".join(f"{k.removesuffix('_s')} {v}" for k, v in result["phases_s"].items())
+    )
+    m = result["machine"]
+    out.print(
+        f"machine: {m['cpus']} CPUs ({escape(m['cpu_model'])}), {m['memory_gb']} GB, Python {m['python']}"
+    )
+    out.print(f"spaCy {m['spacy']}, {escape(m['model'])}, SQLite {m['sqlite']}")
 
 
 def main() -> None:

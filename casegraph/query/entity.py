@@ -91,7 +91,7 @@ def _mentions(conn: Connection, entity_id: str, texts: dict[str, str]) -> list[d
         .join(EM, EM.c.mention == M.c.id)
         .join(D, D.c.id == M.c.doc)
         .where(EM.c.entity == entity_id)
-        .order_by(D.c.path, M.c.start)
+        .order_by(D.c.path, M.c.start, M.c.end, M.c.id)
     ).mappings()
     return [
         {
@@ -128,7 +128,7 @@ def _relations(conn: Connection, entity_id: str, texts: dict[str, str]) -> list[
         .join(se, se.c.id == src.c.entity)
         .join(te, te.c.id == tgt.c.entity)
         .where((src.c.entity == entity_id) | (tgt.c.entity == entity_id))
-        .order_by(R.c.type, R.c.doc, R.c.start)
+        .order_by(R.c.type, R.c.doc, R.c.start, R.c.id)
     ).mappings()
     out = []
     for r in rows:
@@ -149,7 +149,7 @@ def _relations(conn: Connection, entity_id: str, texts: dict[str, str]) -> list[
 
 def _quotes(conn: Connection, entity_id: str, texts: dict[str, str]) -> list[dict[str, Any]]:
     rows = conn.execute(
-        select(Q).where(Q.c.speaker.in_(_mention_ids(entity_id))).order_by(Q.c.doc, Q.c.start)
+        select(Q).where(Q.c.speaker.in_(_mention_ids(entity_id))).order_by(Q.c.doc, Q.c.start, Q.c.id)
     ).mappings()
     return [
         {

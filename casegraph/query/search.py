@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Text, func, or_, select, text
+from sqlalchemy import Connection, Text, func, or_, select, text
 
 from casegraph.errors import QueryError
 from casegraph.store import Store, schema
@@ -47,21 +47,42 @@ class SearchResult:
     entities: list[dict[str, Any]] = field(default_factory=list)
 
 
-def fts_query(query: str) -> str:
-    """Turn what a user typed into a safe FTS5 query: words and "quoted phrases", all required."""
-    terms: list[str] = []
+def query_groups(query: str) -> list[list[str]]:
+    """Parse what a user typed: groups joined by OR, each a list of words and phrases all required."""
+    groups: list[list[str]] = [[]]
     for phrase, word in _TERMS.findall(query):
         term = (phrase or word).strip()
         if word.upper() == "OR":  # an operator only between two terms
-            if terms and terms[-1] != "OR":
-                terms.append("OR")
+            if groups[-1]:
+                groups.append([])
         elif term:
-            terms.append('"' + term.replace('"', '""') + '"')
-    if not terms or terms == ["OR"]:
+            groups[-1].append(term)
+    groups = [group for group in groups if group]
+    if not groups:
         raise QueryError("empty search: give at least one word, e.g. casegraph search Gaziantep")
-    if terms[-1] == "OR":
-        terms.pop()
-    return " ".join(terms)
+    return groups
+
+
+def fts_query(query: str) -> str:
+    """Turn what a user typed into a safe FTS5 query: words and "quoted phrases", all required."""
+    return " OR ".join(
+        " ".join('"' + term.replace('"', '""') + '"' for term in group) for group in query_groups(query)
+    )
+
+
+def pg_tsquery(query: str) -> tuple[str, dict[str, str]]:
+    """The same query as a PostgreSQL tsquery expression; the user's terms travel as bound parameters."""
+    params: dict[str, str] = {}
+    ors = []
+    for group in query_groups(query):
+        ands = []
+        for term in group:
+            name = f"t{len(params)}"
+            params[name] = term
+            # phraseto_tsquery reads any text (no tsquery syntax: `a & | !` is just words) as a phrase.
+            ands.append(f"phraseto_tsquery('casegraph', :{name})")
+        ors.append("(" + " && ".join(ands) + ")")
+    return " || ".join(ors), params
 
 
 def split_snippet(raw: str) -> list[tuple[str, bool]]:
@@ -76,33 +97,63 @@ def split_snippet(raw: str) -> list[tuple[str, bool]]:
 
 
 def search(store: Store, query: str, *, limit: int = 20) -> SearchResult:
-    """Search document text and entity names; documents come best first."""
+    """Search document text and entity names; documents come best first, ties by path."""
     if limit < 1:
         raise QueryError("limit must be at least 1")
     result = SearchResult(query=query)
-    sql = text(
-        "SELECT d.id, d.path, d.title, d.date, "
-        f"snippet(doc_fts, 1, '{_HIT_OPEN}', '{_HIT_CLOSE}', ' … ', 24), bm25(doc_fts) AS score "
-        "FROM doc_fts JOIN documents d ON d.rowid = doc_fts.rowid "
-        "WHERE doc_fts MATCH :q ORDER BY score, d.path LIMIT :limit"
-    )
+    find = _pg_hits if store.dialect == "postgresql" else _sqlite_hits
     with store.read() as conn:
-        rows = conn.execute(sql, {"q": fts_query(query), "limit": limit}).all()
         result.hits = [
-            Hit(doc=r[0], path=r[1], title=r[2], date=r[3], snippet=split_snippet(r[4]), score=-float(r[5]))
-            for r in rows
+            Hit(doc=r[0], path=r[1], title=r[2], date=r[3], snippet=split_snippet(r[4]), score=float(r[5]))
+            for r in find(conn, query, limit)
         ]
         result.entities = _matching_entities(conn, query, limit=limit)
     return result
 
 
-def _matching_entities(conn: Any, query: str, *, limit: int) -> list[dict[str, Any]]:
+def _sqlite_hits(conn: Connection, query: str, limit: int) -> list[tuple[Any, ...]]:
+    sql = text(
+        "SELECT d.id, d.path, d.title, d.date, "
+        f"snippet(doc_fts, 1, '{_HIT_OPEN}', '{_HIT_CLOSE}', ' … ', 24), -bm25(doc_fts) AS score "
+        "FROM doc_fts JOIN documents d ON d.rowid = doc_fts.rowid "
+        "WHERE doc_fts MATCH :q ORDER BY score DESC, d.path LIMIT :limit"
+    )
+    return [tuple(r) for r in conn.execute(sql, {"q": fts_query(query), "limit": limit})]
+
+
+# Snippets read at most this much of a document: ts_headline re-parses the text it is given (about
+# 80 ms per million characters), so a hit deep inside a huge document shows its opening words instead.
+_HEADLINE_CHARS = 1_000_000
+_HEADLINE = (
+    f"StartSel={_HIT_OPEN}, StopSel={_HIT_CLOSE}, MaxWords=24, MinWords=12, ShortWord=0, "
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+
+
+def _pg_hits(conn: Connection, query: str, limit: int) -> list[tuple[Any, ...]]:
+    tsquery, params = pg_tsquery(query)
+    # Rank and cut first, then build snippets for the hits kept. Title words weigh A, text words B;
+    # normalisation 1 divides by the log of the document's length, as bm25 favours shorter documents.
+    # COLLATE "C": ties go by path in code-point order, as on SQLite, whatever the database's locale.
+    sql = text(
+        f"WITH q AS (SELECT {tsquery} AS q), "
+        "best AS (SELECT d.id, ts_rank_cd(d.search, q.q, 1) AS score FROM documents d, q "
+        'WHERE d.search @@ q.q ORDER BY score DESC, d.path COLLATE "C" LIMIT :limit) '
+        "SELECT d.id, d.path, d.title, d.date, "
+        f"ts_headline('casegraph', left(d.text, {_HEADLINE_CHARS}), q.q, :headline), best.score "
+        'FROM best JOIN documents d ON d.id = best.id, q ORDER BY best.score DESC, d.path COLLATE "C"'
+    )
+    return [tuple(r) for r in conn.execute(sql, {**params, "limit": limit, "headline": _HEADLINE})]
+
+
+def _matching_entities(conn: Connection, query: str, *, limit: int) -> list[dict[str, Any]]:
     t = schema.entities
+    name = t.c.name.collate("C") if conn.dialect.name == "postgresql" else t.c.name  # as SQLite sorts
     needle = f"%{query.strip().strip(chr(34)).lower()}%"
     rows = conn.execute(
         select(t.c.id, t.c.type, t.c.name, t.c.mention_count)
         .where(or_(func.lower(t.c.name).like(needle), func.lower(func.cast(t.c.aliases, Text)).like(needle)))
-        .order_by(t.c.mention_count.desc(), t.c.name)
+        .order_by(t.c.mention_count.desc(), name)
         .limit(limit)
     ).all()
     return [{"id": r[0], "type": r[1], "name": r[2], "mentions": r[3]} for r in rows]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import Connection, inspect, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
+from casegraph.errors import StoreError
 from casegraph.store import schema
 
 Migration = Callable[[Connection], None]
@@ -17,7 +19,10 @@ def _create_tables(conn: Connection) -> None:
 
 
 def _create_fulltext(conn: Connection) -> None:
-    """2: the full-text index over document titles and texts (SQLite FTS5)."""
+    """2: the full-text index over document titles and texts (SQLite FTS5, PostgreSQL tsvector + GIN)."""
+    if conn.dialect.name == "postgresql":
+        _create_pg_fulltext(conn)
+        return
     conn.execute(
         text(
             "CREATE VIRTUAL TABLE IF NOT EXISTS doc_fts USING fts5("
@@ -27,6 +32,76 @@ def _create_fulltext(conn: Connection) -> None:
     )
     # Backfill documents written before this migration.
     conn.execute(text("INSERT INTO doc_fts(doc_fts) VALUES('rebuild')"))
+
+
+# PostgreSQL folds diacritics with the `unaccent` dictionary inside a text search configuration
+# `casegraph`, a copy of 'simple' (no stemming, like FTS5's unicode61). Folding inside the
+# configuration, rather than in a function over the text, lets ts_headline highlight the stored text
+# with the very rule that matched ("Suruc" highlights "Suruç"), and unaccent also folds what FTS5
+# leaves alone (Turkish ı and İ, ß, æ, ø). unaccent ships with PostgreSQL (contrib: in Debian's server
+# package) and is a trusted extension since PostgreSQL 13, so a database owner may create it. Case
+# folding is the 'simple' dictionary's lower(), i.e. the database's LC_CTYPE: a UTF-8 locale folds
+# every script; LC_CTYPE 'C' folds ASCII only (accented Latin capitals still fold: unaccent runs first).
+_PG_CONFIG = """
+CREATE TEXT SEARCH CONFIGURATION casegraph (COPY = pg_catalog.simple);
+ALTER TEXT SEARCH CONFIGURATION casegraph ALTER MAPPING FOR word, hword, hword_part WITH {unaccent}, simple;
+"""
+
+# A tsvector holds at most 1 MB of words and positions, and documents may have 5,000,000 characters
+# (setting max_doc_chars). Ordinary prose fits whole (5,000,000 characters of MUC-4 news wires: 21,000
+# distinct words, 350 kB), but a text of distinct codes does not (about 80,000 words fit). Rather than
+# refuse such a document, index the longest first part that fits: shrink the text by the ratio the
+# error reports (by half when the message cannot be read) until it does. A title cut to 100,000
+# characters always fits.
+_PG_VECTOR = """
+CREATE FUNCTION casegraph_search_vector(cfg regconfig, title text, body text) RETURNS tsvector
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    size integer := length(body);
+    msg text;
+    bytes bigint;
+BEGIN
+    LOOP
+        BEGIN
+            RETURN setweight(to_tsvector(cfg, left(title, 100000)), 'A')
+                || setweight(to_tsvector(cfg, left(body, size)), 'B');
+        EXCEPTION WHEN program_limit_exceeded THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+            bytes := coalesce(substring(msg FROM '[(]([0-9]+) bytes')::bigint, 2097150);
+            size := (size::bigint * 943717 / greatest(bytes, 1048576))::integer;  -- at most 90%
+        END;
+    END LOOP;
+END
+$$;
+"""
+
+
+def _create_pg_fulltext(conn: Connection) -> None:
+    """PostgreSQL: a stored tsvector column on documents (title above text) and a GIN index over it."""
+    try:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS unaccent"))
+    except SQLAlchemyError as err:
+        reason = str(getattr(err, "orig", err)).splitlines()[0]
+        raise StoreError(
+            f"search needs PostgreSQL's unaccent extension ({reason}): have the database owner run "
+            "CREATE EXTENSION unaccent in this database (Debian: install postgresql-contrib), then retry"
+        ) from err
+    schema_name = conn.execute(
+        text(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+            "WHERE e.extname = 'unaccent'"
+        )
+    ).scalar_one()
+    unaccent = conn.dialect.identifier_preparer.quote(schema_name) + ".unaccent"
+    conn.exec_driver_sql(_PG_CONFIG.format(unaccent=unaccent))
+    conn.exec_driver_sql(_PG_VECTOR)
+    # Generated and stored: every insert (and the existing rows, now) computes it; the writer needs no
+    # PostgreSQL branch, and ranking reads the vector instead of re-parsing the text.
+    conn.exec_driver_sql(
+        "ALTER TABLE documents ADD COLUMN search tsvector GENERATED ALWAYS AS "
+        "(casegraph_search_vector('casegraph', title, text)) STORED"
+    )
+    conn.exec_driver_sql("CREATE INDEX ix_documents_search ON documents USING gin (search)")
 
 
 def _create_queue(conn: Connection) -> None:

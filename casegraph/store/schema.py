@@ -10,6 +10,9 @@ from __future__ import annotations
 from sqlalchemy import JSON, Column, Float, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
+# Text that lists are ordered by (paths, names) sorts by code point on PostgreSQL as on SQLite,
+# whatever the database's locale.
+SortedText = Text().with_variant(Text(collation="C"), "postgresql")
 
 
 def _span(prefix: str = "") -> list[Column[int]]:
@@ -25,7 +28,7 @@ documents = Table(
     "documents",
     metadata,
     Column("id", String(64), primary_key=True),
-    Column("path", Text, nullable=False),
+    Column("path", SortedText, nullable=False),
     Column("title", Text, nullable=False),
     Column("text", Text, nullable=False),
     Column("text_sha256", String(64), nullable=False, index=True),
@@ -125,7 +128,7 @@ entities = Table(
     metadata,
     Column("id", String(20), primary_key=True),
     Column("type", String(16), nullable=False),
-    Column("name", Text, nullable=False),
+    Column("name", SortedText, nullable=False),
     Column("aliases", JSON, nullable=False),
     Column("reasons", JSON, nullable=False),
     Column("mention_count", Integer, nullable=False),
@@ -141,7 +144,7 @@ entity_mentions = Table(
 failures = Table(
     "failures",
     metadata,
-    Column("path", Text, primary_key=True),
+    Column("path", SortedText, primary_key=True),
     Column("reason", Text, nullable=False),
     Column("at", String(32), nullable=False),
 )
