@@ -23,7 +23,7 @@ from tests.conftest import CORPUS, REPO
 CASE = REPO / "examples" / "case"
 
 
-def _export(db: Path) -> dict[str, Any]:
+def _export(db: Path | str) -> dict[str, Any]:
     with open_case(db, create=False) as case:
         data = case.data()
     for doc in data["documents"]:
@@ -31,7 +31,7 @@ def _export(db: Path) -> dict[str, Any]:
     return data
 
 
-def _ingest(db: Path, **options: Any) -> dict[str, Any]:
+def _ingest(db: Path | str, **options: Any) -> dict[str, Any]:
     with open_case(db) as case:
         report = case.ingest(CASE, ref_date="2016-09-20", **options)
     assert report.ok, report.failed
@@ -53,6 +53,15 @@ def test_ingest_same_store_with_one_two_workers_and_a_dask_cluster(
     assert one["entities"] and one["relations"] and one["quotes"]
     assert json.dumps(two, sort_keys=True) == json.dumps(one, sort_keys=True)
     assert json.dumps(dask, sort_keys=True) == json.dumps(one, sort_keys=True)
+
+
+def test_two_workers_writing_into_postgresql_give_the_sqlite_store(
+    tmp_path: Path, pg_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CASEGRAPH_BATCH_SIZE", "3")
+    sqlite = _ingest(tmp_path / "one.db")
+    postgres = _ingest(pg_db, workers=2)
+    assert json.dumps(postgres, sort_keys=True) == json.dumps(sqlite, sort_keys=True)
 
 
 def test_extract_batch_applies_the_callers_settings(monkeypatch: pytest.MonkeyPatch) -> None:
