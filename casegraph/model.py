@@ -228,3 +228,4 @@ class Entity:
     aliases: list[str] = field(default_factory=list)
     mentions: list[str] = field(default_factory=list)  # mention ids
     reasons: list[str] = field(default_factory=list)  # why mentions were merged
+    key: str = ""  # the normalised name the entity's clusters share (with ``type``, it makes the id)

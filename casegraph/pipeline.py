@@ -20,8 +20,14 @@ from casegraph.extract.relations import extract_relations
 from casegraph.extract.times import extract_times
 from casegraph.ingest import FoundFile, find_files, read_file
 from casegraph.model import Document, Entity, Extraction
-from casegraph.query.load import load_links, load_links_of, load_mentions, load_mentions_of
-from casegraph.resolve.across import fingerprint, resolve_case
+from casegraph.query.load import (
+    load_entity_stats,
+    load_links,
+    load_links_of,
+    load_mentions,
+    load_mentions_of,
+)
+from casegraph.resolve.across import NameStats, fingerprint, group_mentions, resolve_with_stats
 from casegraph.resolve.aliases import AliasTable, load_aliases
 from casegraph.resolve.inside import resolve_document
 from casegraph.store import Store, Writer, schema
@@ -250,8 +256,10 @@ def _read(found: FoundFile, *, ref_date: str | None, run: _Run) -> Iterator[Docu
 def resolve_store(store: Store) -> int:
     """Recompute the case's entities from every stored mention and link; return how many."""
     table = load_aliases()
-    entities = resolve_case(load_mentions(store), load_links(store), aliases=table)
-    Writer(store).replace_entities(entities, fingerprint=fingerprint(table))
+    resolved = resolve_with_stats(load_mentions(store), load_links(store), aliases=table)
+    entities = [entity for entity, _ in resolved]
+    stats = {entity.id: s for entity, s in resolved}
+    Writer(store).replace_entities(entities, stats=stats, fingerprint=fingerprint(table))
     return len(entities)
 
 
@@ -259,15 +267,18 @@ def resolve_pending(store: Store, *, chunk: int = RESOLVE_CHUNK) -> int:
     """Resolve the queued documents into the case's entities; return how many entities were rewritten.
 
     Only the entities that share a name key with the new mentions (or lost mentions to a re-extracted
-    document) are recomputed, so adding a document costs about the same in a large case as in an empty
-    one. The result equals a full ``resolve_store``. Work is taken off the queue in the transaction that
-    writes its result: an interrupted run leaves it queued for the next one.
+    document) are rewritten, from a summary of their stored mentions plus the new ones, so adding a
+    document costs about the same in a large case as in an empty one. The result equals a full
+    ``resolve_store``. Work is taken off the queue in the transaction that writes its result: an
+    interrupted run leaves it queued for the next one.
     """
     table = load_aliases()
     writer = Writer(store)
     with store.read() as conn:
-        if _stored_fingerprint(conn) != fingerprint(table):
-            writer.restart_resolution(fingerprint(table))
+        stored = _stored_fingerprint(conn)
+    if stored != fingerprint(table):
+        writer.restart_resolution(fingerprint(table))
+    with store.read() as conn:
         docs = sorted(conn.execute(select(schema.pending_docs.c.doc)).scalars())
         stale = set(conn.execute(select(schema.pending_entities.c.entity)).scalars())
     rewritten = 0
@@ -276,8 +287,8 @@ def resolve_pending(store: Store, *, chunk: int = RESOLVE_CHUNK) -> int:
         if not part and not stale:
             break
         with store.read() as conn:
-            affected, entities = _resolve_part(conn, part, stale, table)
-        writer.update_entities(affected, entities, docs=part)
+            entities, stats, members = _resolve_part(conn, part, stale, table)
+        writer.update_entities(stale | set(stats), entities, stats=stats, members=members, docs=part)
         rewritten += len(entities)
         stale = set()
     return rewritten
@@ -285,30 +296,23 @@ def resolve_pending(store: Store, *, chunk: int = RESOLVE_CHUNK) -> int:
 
 def _resolve_part(
     conn: Connection, docs: Sequence[str], stale: set[str], table: AliasTable
-) -> tuple[set[str], list[Entity]]:
-    """The entities touched by some documents and stale entities, recomputed with all their mentions."""
+) -> tuple[list[Entity], dict[str, NameStats], list[tuple[str, str]]]:
+    """The entities touched by some documents or stale, their statistics, and the new (mention, entity)
+    memberships. An entity that only gains mentions is updated from its stored statistics; a stale one
+    (it lost mentions) is summed again from its mentions by the database."""
     new = load_mentions_of(conn, docs=docs)
-    alone = resolve_case(new, load_links_of(conn, [m.id for m in new]), aliases=table)
-    affected = stale | {e.id for e in alone}
-    while True:
-        mentions = load_mentions_of(conn, docs=docs, entities=affected)
-        entities = resolve_case(mentions, load_links_of(conn, [m.id for m in mentions]), aliases=table)
-        # A cluster may land on an entity outside the affected set (e.g. when groups were joined
-        # under other rules): take that entity's mentions in too and recompute.
-        extra = _existing_entities(conn, {e.id for e in entities} - affected)
-        if not extra:
-            return affected, entities
-        affected |= extra
-
-
-def _existing_entities(conn: Connection, ids: set[str]) -> set[str]:
-    t = schema.entities
-    found: set[str] = set()
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), 500):
-        part = ordered[start : start + 500]
-        found.update(conn.execute(select(t.c.id).where(t.c.id.in_(part))).scalars())
-    return found
+    groups = group_mentions(new, load_links_of(conn, [m.id for m in new]), aliases=table)
+    known = load_entity_stats(conn, stale | set(groups), exact=stale)
+    for eid, group in groups.items():
+        _, _, stats = known.setdefault(eid, (group.type, group.key, NameStats()))
+        stats.add_mentions(group.mentions, group.links)
+    entities = [
+        stats.entity(type_, key, table)
+        for _, (type_, key, stats) in sorted(known.items())
+        if stats.count  # an entity whose every mention went with a re-extracted document is dropped
+    ]
+    members = [(m.id, eid) for eid, group in groups.items() for m in group.mentions]
+    return entities, {eid: stats for eid, (_, _, stats) in known.items()}, members
 
 
 def _stored_fingerprint(conn: Connection) -> str | None:

@@ -114,7 +114,23 @@ def _create_queue(conn: Connection) -> None:
     # recomputes every entity once (casegraph.pipeline.resolve_pending).
 
 
-MIGRATIONS: list[tuple[int, Migration]] = [(1, _create_tables), (2, _create_fulltext), (3, _create_queue)]
+def _add_entity_keys(conn: Connection) -> None:
+    """4: an entity's name key and statistics, kept so that an entity can be updated in place."""
+    columns = {c["name"] for c in inspect(conn).get_columns("entities")}
+    if "key" not in columns:
+        conn.execute(text("ALTER TABLE entities ADD COLUMN key TEXT NOT NULL DEFAULT ''"))
+    if "stats" not in columns:
+        conn.execute(text("ALTER TABLE entities ADD COLUMN stats JSON"))
+    # Entities written before have no key: the resolver fingerprint changed with this version, so
+    # the next ingest recomputes them all.
+
+
+MIGRATIONS: list[tuple[int, Migration]] = [
+    (1, _create_tables),
+    (2, _create_fulltext),
+    (3, _create_queue),
+    (4, _add_entity_keys),
+]
 LATEST = MIGRATIONS[-1][0]
 
 

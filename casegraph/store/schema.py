@@ -132,6 +132,8 @@ entities = Table(
     Column("aliases", JSON, nullable=False),
     Column("reasons", JSON, nullable=False),
     Column("mention_count", Integer, nullable=False),
+    Column("key", Text, nullable=False, server_default=""),  # the shared name key (migration 4)
+    Column("stats", JSON),  # resolve.across.NameStats: what an update starts from (migration 4)
 )
 
 entity_mentions = Table(

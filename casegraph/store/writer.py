@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from casegraph.errors import StoreError
 from casegraph.model import Document, Entity, Event, Extraction
+from casegraph.resolve.across import NameStats
 from casegraph.store import schema
 from casegraph.store.base import Store
 
@@ -40,6 +41,19 @@ def _queue_entities(conn: Connection, ids: Iterable[str]) -> None:
         new -= set(conn.execute(select(t.c.entity).where(t.c.entity.in_(part))).scalars())
     if new:
         conn.execute(insert(t), [{"entity": e} for e in sorted(new)])
+
+
+def _entity_row(entity: Entity, stats: NameStats | None) -> dict[str, Any]:
+    return {
+        "id": entity.id,
+        "type": entity.type,
+        "name": entity.name,
+        "aliases": entity.aliases,
+        "reasons": entity.reasons,
+        "mention_count": stats.count if stats is not None else len(entity.mentions),
+        "key": entity.key,
+        "stats": stats.to_json() if stats is not None else None,
+    }
 
 
 def _event_row(event: Event) -> dict[str, Any]:
@@ -136,15 +150,25 @@ class Writer:
         """Remove one document and its observations."""
         self._run("delete a document", self._delete_document, doc_id)
 
-    def replace_entities(self, entities: Sequence[Entity], *, fingerprint: str | None = None) -> None:
+    def replace_entities(
+        self,
+        entities: Sequence[Entity],
+        *,
+        stats: Mapping[str, NameStats] | None = None,
+        fingerprint: str | None = None,
+    ) -> None:
         """Replace all of the case's entity clusters (a judgement, recomputed from every observation).
 
         Empties the resolution queue, and records the fingerprint of the resolver that made them.
         """
-        self._run("write entities", self._replace_entities, entities, fingerprint)
+        self._run("write entities", self._replace_entities, entities, stats or {}, fingerprint)
 
     def _replace_entities(
-        self, conn: Connection, entities: Sequence[Entity], fingerprint: str | None
+        self,
+        conn: Connection,
+        entities: Sequence[Entity],
+        stats: Mapping[str, NameStats],
+        fingerprint: str | None,
     ) -> None:
         conn.execute(delete(schema.entity_mentions))
         conn.execute(delete(schema.entities))
@@ -152,24 +176,39 @@ class Writer:
         conn.execute(delete(schema.pending_entities))
         if fingerprint is not None:
             self._set_meta(conn, "resolver", fingerprint)
-        self._insert_entities(conn, entities)
+        self._insert_entities(conn, entities, stats)
 
     def update_entities(
-        self, stale: Collection[str], entities: Sequence[Entity], *, docs: Collection[str]
+        self,
+        stale: Collection[str],
+        entities: Sequence[Entity],
+        *,
+        stats: Mapping[str, NameStats],
+        members: Sequence[tuple[str, str]],
+        docs: Collection[str],
     ) -> None:
-        """Replace the ``stale`` entities by ``entities`` and take ``docs`` and ``stale`` off the queue."""
-        self._run("write entities", self._update_entities, stale, entities, docs)
+        """Rewrite the ``stale`` entities' rows as ``entities`` (dropping those not among them), add the
+        (mention, entity) ``members``, and take ``docs`` and ``stale`` off the resolution queue."""
+        self._run("write entities", self._update_entities, stale, entities, stats, members, docs)
 
     def _update_entities(
-        self, conn: Connection, stale: Collection[str], entities: Sequence[Entity], docs: Collection[str]
+        self,
+        conn: Connection,
+        stale: Collection[str],
+        entities: Sequence[Entity],
+        stats: Mapping[str, NameStats],
+        members: Sequence[tuple[str, str]],
+        docs: Collection[str],
     ) -> None:
         for part in _chunks(sorted(stale)):
-            conn.execute(delete(schema.entity_mentions).where(schema.entity_mentions.c.entity.in_(part)))
             conn.execute(delete(schema.entities).where(schema.entities.c.id.in_(part)))
             conn.execute(delete(schema.pending_entities).where(schema.pending_entities.c.entity.in_(part)))
         for part in _chunks(sorted(docs)):
             conn.execute(delete(schema.pending_docs).where(schema.pending_docs.c.doc.in_(part)))
-        self._insert_entities(conn, entities)
+        if entities:
+            conn.execute(insert(schema.entities), [_entity_row(e, stats[e.id]) for e in entities])
+        if members:
+            conn.execute(insert(schema.entity_mentions), [{"mention": m, "entity": e} for m, e in members])
 
     @staticmethod
     def _set_meta(conn: Connection, key: str, value: str) -> None:
@@ -177,23 +216,12 @@ class Writer:
         conn.execute(insert(schema.store_meta).values(key=key, value=value))
 
     @staticmethod
-    def _insert_entities(conn: Connection, entities: Sequence[Entity]) -> None:
+    def _insert_entities(
+        conn: Connection, entities: Sequence[Entity], stats: Mapping[str, NameStats]
+    ) -> None:
         if not entities:
             return
-        conn.execute(
-            insert(schema.entities),
-            [
-                {
-                    "id": e.id,
-                    "type": e.type,
-                    "name": e.name,
-                    "aliases": e.aliases,
-                    "reasons": e.reasons,
-                    "mention_count": len(e.mentions),
-                }
-                for e in entities
-            ],
-        )
+        conn.execute(insert(schema.entities), [_entity_row(e, stats.get(e.id)) for e in entities])
         conn.execute(
             insert(schema.entity_mentions),
             [{"mention": m, "entity": e.id} for e in entities for m in e.mentions],
