@@ -13,7 +13,7 @@ from casegraph.model import Entity
 from casegraph.pipeline import IngestReport, Progress, ingest_paths
 from casegraph.query.case import case_data, failures, summary
 from casegraph.query.case import entities as list_entities
-from casegraph.query.entity import entity_page, find_entity
+from casegraph.query.entity import PAGE_LIMIT, entity_page, find_entity
 from casegraph.query.search import SearchResult, search
 from casegraph.store import Store, open_store
 
@@ -73,9 +73,10 @@ class Case:
         ]
         return sorted(found, key=lambda e: (-len(e.mentions), e.name))
 
-    def entity(self, name_or_id: str) -> dict[str, Any]:
-        """The page of one entity: aliases, mentions with sentences, relations, quotes."""
-        return entity_page(self.store, find_entity(self.store, name_or_id))
+    def entity(self, name_or_id: str, *, limit: int = PAGE_LIMIT) -> dict[str, Any]:
+        """The page of one entity: aliases, mentions with sentences, relations, quotes (at most
+        ``limit`` of each; ``totals`` counts them all)."""
+        return entity_page(self.store, find_entity(self.store, name_or_id), limit=limit)
 
     def search(self, query: str, *, limit: int = 20) -> SearchResult:
         """Full-text search with highlighted snippets."""

@@ -199,14 +199,21 @@ def search(query: str, db: str, limit: int, as_json: bool) -> None:
 @cli.command()
 @click.argument("name_or_id")
 @db_option
+@click.option(
+    "--limit",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Most mentions, relations and quotes to show (of each).",
+)
 @json_option
-def show(name_or_id: str, db: str, as_json: bool) -> None:
+def show(name_or_id: str, db: str, limit: int, as_json: bool) -> None:
     """One entity: aliases, mentions with their sentences, relations, quotes, merge reasons.
 
     Example: casegraph show 'Islamic State'
     """
     with _case(db) as case:
-        page = case.entity(name_or_id)
+        page = case.entity(name_or_id, limit=limit)
     if as_json:
         _print_json(page)
         return
@@ -217,16 +224,20 @@ def _print_entity(page: dict[str, Any]) -> None:
     out.print(f"[bold]{escape(page['name'])}[/bold]  {page['type']}  id {page['id']}")
     if page["aliases"]:
         out.print("also: " + escape("; ".join(page["aliases"])))
-    _section("Relations", [_relation_line(r) for r in page["relations"]])
+    totals = page["totals"]
     _section(
-        "Quotes",
+        _title("Relations", page["relations"], totals["relations"]),
+        [_relation_line(r) for r in page["relations"]],
+    )
+    _section(
+        _title("Quotes", page["quotes"], totals["quotes"]),
         [
             f"“{escape(q['text'])}” ({escape(q['speaker_text'])})  [dim]{q['evidence']['doc'][:8]}[/dim]"
             for q in page["quotes"]
         ],
     )
     _section(
-        f"Mentions ({len(page['mentions'])})",
+        _title("Mentions", page["mentions"], totals["mentions"]),
         [_mention_line(m) for m in page["mentions"]],
     )
     _section("Why these mentions were merged", [escape(r) for r in page["reasons"]])
@@ -244,6 +255,13 @@ def _mention_line(mention: dict[str, Any]) -> str:
     text = sent["text"]
     marked = escape(text[:start]) + "[reverse]" + escape(text[start:end]) + "[/reverse]" + escape(text[end:])
     return f"{escape(mention['doc_path'])}:{mention['start']}  " + " ".join(marked.split())
+
+
+def _title(name: str, shown: list[Any], total: int) -> str:
+    """A section title with its count, saying when the list was cut (casegraph show --limit)."""
+    if len(shown) < total:
+        return f"{name} (first {len(shown)} of {total}; --limit shows more)"
+    return f"{name} ({total})"
 
 
 def _section(title: str, lines: list[str]) -> None:
@@ -394,8 +412,8 @@ def _print_bench(result: dict[str, Any]) -> None:
         out.print(f"{kind}: p50 {ms['p50']} ms, p95 {ms['p95']} ms, max {ms['max']} ms ({ms['runs']} runs)")
     start, after = result["phases_s"]["worker_start_s"], result["speedup_2_workers_after_start"]
     out.print(
-        f"2 workers: speedup {result['speedup_2_workers']} with the workers' start-up "
-        f"({start} s each), about {after} after it"
+        f"2 workers: speedup {result['speedup_2_workers']} counting the pipeline's loading ({start} s), "
+        f"about {after} once loaded"
     )
     inc = result["incremental"]
     out.print(

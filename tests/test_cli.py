@@ -95,6 +95,14 @@ def test_show_prints_aliases_mentions_and_sentences(db: str) -> None:
         assert sent["text"][m["start"] - sent["start"] : m["end"] - sent["start"]] == m["text"]
 
 
+def test_show_limit_says_how_many_were_left_out(db: str) -> None:
+    code, output = run("show", "Mark Almond", "--db", db, "--limit", "1")
+    assert code == 0, output
+    assert "Mentions (first 1 of " in output and "--limit shows more" in output
+    code, output = run("show", "Mark Almond", "--db", db, "--limit", "0")
+    assert code == 2 and "--limit" in output
+
+
 def test_show_unknown_entity_is_one_line(db: str) -> None:
     code, output = run("show", "Nobody Anywhere", "--db", db)
     assert code == 1

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from casegraph.errors import NotFoundError
+from casegraph.errors import NotFoundError, QueryError
 from casegraph.resolve.names import name_key
 from casegraph.store import Store, schema
 
@@ -51,17 +51,31 @@ def _match_rank(key: str, lowered: str, name: str, aliases: list[str]) -> int:
     return 3
 
 
-def entity_page(store: Store, entity_id: str) -> dict[str, Any]:
-    """Everything known about one entity, each fact with its evidence sentence."""
+PAGE_LIMIT = 200  # facts of each kind on one entity page; the page says how many there are in all
+
+
+def entity_page(store: Store, entity_id: str, *, limit: int = PAGE_LIMIT) -> dict[str, Any]:
+    """Everything known about one entity, each fact with its evidence sentence.
+
+    Mentions, relations and quotes come in document order, at most ``limit`` of each; ``totals``
+    counts them all. Evidence is cut out of the stored text by the database, so an entity named in
+    thousands of documents costs what its first ``limit`` facts cost, not its whole case.
+    """
+    if limit < 1:
+        raise QueryError("limit must be at least 1")
     with store.read() as conn:
         row = conn.execute(select(E).where(E.c.id == entity_id)).mappings().first()
         if row is None:
             raise NotFoundError(f"no entity with id {entity_id!r}")
-        texts = _doc_texts(conn, entity_id)
-        page = dict(row)
-        page["mentions"] = _mentions(conn, entity_id, texts)
-        page["relations"] = _relations(conn, entity_id, texts)
-        page["quotes"] = _quotes(conn, entity_id, texts)
+        page = {k: v for k, v in row.items() if k != "stats"}
+        page["mentions"] = _mentions(conn, entity_id, limit)
+        page["relations"] = _relations(conn, entity_id, limit)
+        page["quotes"] = _quotes(conn, entity_id, limit)
+        page["totals"] = {
+            "mentions": int(row["mention_count"]),
+            "relations": _count(conn, _relation_rows(entity_id)),
+            "quotes": _count(conn, select(Q.c.id).where(Q.c.speaker.in_(_mention_ids(entity_id)))),
+        }
     return page
 
 
@@ -70,28 +84,27 @@ def evidence(texts: dict[str, str], doc: str, start: int, end: int) -> dict[str,
     return {"doc": doc, "start": start, "end": end, "text": texts[doc][start:end]}
 
 
-def _doc_texts(conn: Connection, entity_id: str) -> dict[str, str]:
-    mention_docs = select(M.c.doc).join(EM, EM.c.mention == M.c.id).where(EM.c.entity == entity_id)
-    related = select(R.c.doc).where(
-        R.c.source.in_(_mention_ids(entity_id)) | R.c.target.in_(_mention_ids(entity_id))
-    )
-    quoted = select(Q.c.doc).where(Q.c.speaker.in_(_mention_ids(entity_id)))
-    docs = mention_docs.union(related, quoted).subquery()
-    rows = conn.execute(select(D.c.id, D.c.text).where(D.c.id.in_(select(docs.c.doc))))
-    return {doc_id: text for doc_id, text in rows}
+def _cut(start: Any, end: Any) -> Any:
+    """The document text between two offsets, cut by the database (substr counts characters)."""
+    return func.substr(D.c.text, start + 1, end - start)
+
+
+def _count(conn: Connection, query: Any) -> int:
+    return int(conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0)
 
 
 def _mention_ids(entity_id: str) -> Any:
     return select(EM.c.mention).where(EM.c.entity == entity_id)
 
 
-def _mentions(conn: Connection, entity_id: str, texts: dict[str, str]) -> list[dict[str, Any]]:
+def _mentions(conn: Connection, entity_id: str, limit: int) -> list[dict[str, Any]]:
     rows = conn.execute(
-        select(M, D.c.title, D.c.path)
+        select(M, D.c.title, D.c.path, _cut(M.c.sent_start, M.c.sent_end).label("sentence"))
         .join(EM, EM.c.mention == M.c.id)
         .join(D, D.c.id == M.c.doc)
         .where(EM.c.entity == entity_id)
         .order_by(D.c.path, M.c.start, M.c.end, M.c.id)
+        .limit(limit)
     ).mappings()
     return [
         {
@@ -104,16 +117,22 @@ def _mentions(conn: Connection, entity_id: str, texts: dict[str, str]) -> list[d
             "text": r["text"],
             "type": r["type"],
             "source": r["source"],
-            "sentence": evidence(texts, r["doc"], r["sent_start"], r["sent_end"]),
+            "sentence": {
+                "doc": r["doc"],
+                "start": r["sent_start"],
+                "end": r["sent_end"],
+                "text": r["sentence"],
+            },
         }
         for r in rows
     ]
 
 
-def _relations(conn: Connection, entity_id: str, texts: dict[str, str]) -> list[dict[str, Any]]:
+def _relation_rows(entity_id: str) -> Any:
+    """Relations with an end in the entity: both ends' entities, names and types, and the evidence."""
     src, tgt = EM.alias("src"), EM.alias("tgt")
     se, te = E.alias("se"), E.alias("te")
-    rows = conn.execute(
+    return (
         select(
             R,
             src.c.entity.label("src_entity"),
@@ -122,16 +141,21 @@ def _relations(conn: Connection, entity_id: str, texts: dict[str, str]) -> list[
             se.c.type.label("src_type"),
             te.c.name.label("tgt_name"),
             te.c.type.label("tgt_type"),
+            _cut(R.c.start, R.c.end).label("evidence"),
         )
         .join(src, src.c.mention == R.c.source)
         .join(tgt, tgt.c.mention == R.c.target)
         .join(se, se.c.id == src.c.entity)
         .join(te, te.c.id == tgt.c.entity)
-        .where((src.c.entity == entity_id) | (tgt.c.entity == entity_id))
-        .order_by(R.c.type, R.c.doc, R.c.start, R.c.id)
-    ).mappings()
+        .join(D, D.c.id == R.c.doc)
+        .where(R.c.source.in_(_mention_ids(entity_id)) | R.c.target.in_(_mention_ids(entity_id)))
+    )
+
+
+def _relations(conn: Connection, entity_id: str, limit: int) -> list[dict[str, Any]]:
+    query = _relation_rows(entity_id).order_by(R.c.type, R.c.doc, R.c.start, R.c.id).limit(limit)
     out = []
-    for r in rows:
+    for r in conn.execute(query).mappings():
         outgoing = r["src_entity"] == entity_id
         side = "tgt" if outgoing else "src"
         out.append(
@@ -141,22 +165,26 @@ def _relations(conn: Connection, entity_id: str, texts: dict[str, str]) -> list[
                 "direction": "out" if outgoing else "in",
                 "other": {"id": r[f"{side}_entity"], "name": r[f"{side}_name"], "type": r[f"{side}_type"]},
                 "trigger": r["trigger"],
-                "evidence": evidence(texts, r["doc"], r["start"], r["end"]),
+                "evidence": {"doc": r["doc"], "start": r["start"], "end": r["end"], "text": r["evidence"]},
             }
         )
     return out
 
 
-def _quotes(conn: Connection, entity_id: str, texts: dict[str, str]) -> list[dict[str, Any]]:
+def _quotes(conn: Connection, entity_id: str, limit: int) -> list[dict[str, Any]]:
     rows = conn.execute(
-        select(Q).where(Q.c.speaker.in_(_mention_ids(entity_id))).order_by(Q.c.doc, Q.c.start, Q.c.id)
+        select(Q, _cut(Q.c.ev_start, Q.c.ev_end).label("evidence"))
+        .join(D, D.c.id == Q.c.doc)
+        .where(Q.c.speaker.in_(_mention_ids(entity_id)))
+        .order_by(Q.c.doc, Q.c.start, Q.c.id)
+        .limit(limit)
     ).mappings()
     return [
         {
             "id": r["id"],
             "text": r["text"],
             "speaker_text": r["speaker_text"],
-            "evidence": evidence(texts, r["doc"], r["ev_start"], r["ev_end"]),
+            "evidence": {"doc": r["doc"], "start": r["ev_start"], "end": r["ev_end"], "text": r["evidence"]},
         }
         for r in rows
     ]
