@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 DEMO_DB ?= out/demo.db
 
-.PHONY: demo test check lint types unit pg system-deps install clean eval
+.PHONY: demo test check lint types unit pg bench bench-smoke system-deps install clean eval
 
 system-deps:  ## Debian packages the build needs (pyicu compiles against ICU)
 	@if ! pkg-config --exists icu-uc 2>/dev/null || ! command -v g++ >/dev/null; then \
@@ -48,7 +48,15 @@ unit: $(STAMP) pg
 	CASEGRAPH_TEST_PG="$${CASEGRAPH_TEST_PG:-$(PG_TEST_URL)}" $(BIN)/pytest -q
 
 test: $(STAMP)  ## install everything, then lint, type-check and run every test
-	$(MAKE) lint types unit
+	$(MAKE) lint types unit bench-smoke
+
+bench: $(STAMP)  ## the full benchmark (10,000 documents; about 8 minutes on 2 cores), see docs/performance.md
+	@mkdir -p out
+	$(BIN)/casegraph bench --docs 10000
+
+bench-smoke: $(STAMP)  ## the benchmark on 50 documents: checks that it runs, measures nothing useful
+	@mkdir -p out
+	$(BIN)/casegraph bench --docs 50 --json > out/bench-smoke.json
 
 check: test
 

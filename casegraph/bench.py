@@ -56,9 +56,12 @@ TARGETS: tuple[tuple[str, str, float], ...] = (
     ("query_p95_ms", "<=", 100.0),
     ("peak_rss_mb", "<=", 2000.0),
 )
+# Touches every lazily loaded table: places (gazetteer), dates, and the date recognizer ("this coming
+# Friday" is beyond the built-in date rules).
 WARMUP_TEXT = (
     "GAZIANTEP, Turkey - Police said on Tuesday that Kemal Aydin, a member of the Eastern Front Brigade, "
-    'was arrested in March 2016. "We found the bags," said Levent Arikan.'
+    'was arrested in March 2016 and will appear in court this coming Friday. "We found the bags," '
+    "said Levent Arikan."
 )
 _WORD = re.compile(r"[^\W\d_]{4,}")
 
@@ -129,6 +132,7 @@ class _Bench:
 
     def run(self, work: Path, *, query_runs: int, incremental: int) -> dict[str, Any]:
         started = time.perf_counter()
+        load = {"start": _load_average()}
         with MemoryWatch() as watch:
             self._measure(work, query_runs=query_runs, incremental=incremental)
         self.result["peak_rss"] = peak_rss(worker_mb=watch.worker_mb)
@@ -136,6 +140,8 @@ class _Bench:
         self.seconds["total_s"] = time.perf_counter() - started
         self.result["phases_s"] = {name: round(value, 2) for name, value in self.seconds.items()}
         self.result["machine"] = machine()
+        # Other work on the machine slows every figure; the load average says how busy it was.
+        self.result["machine"]["load_average"] = {**load, "end": _load_average()}
         self.result["targets"] = check_targets(self.result)
         return self.result
 
@@ -192,8 +198,10 @@ class _Bench:
             pipeline_words_per_s=round(words / one, 1),
             pipeline_2_workers_words_per_s=round(words / two, 1),
             ratio_to_spacy=round(bare / one, 3),
-            speedup_2_workers=round(one / two, 3),
-            # An estimate: the two workers start side by side, so about one start-up is waited for.
+            # As a user runs them: the 1-worker run was timed warm, but `ingest` would load the pipeline
+            # once in-process first, as each worker does (side by side) in the 2-worker run.
+            speedup_2_workers=round((one + start) / two, 3),
+            # Steady state, an estimate: both without loading.
             speedup_2_workers_after_start=round(one / max(two - start, two / 2), 3),
         )
 
@@ -281,11 +289,11 @@ def time_worker_start() -> float:
     """Seconds for a fresh worker process (spawned, as ingest does) to start and extract a first document."""
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        pool.submit(_first_extraction, settings_snapshot()).result()
+        pool.submit(warm_up, settings_snapshot()).result()
     return time.perf_counter() - started
 
 
-def _first_extraction(env: dict[str, str]) -> None:
+def warm_up(env: dict[str, str]) -> None:
     """What a new worker does before its first result: load the pipeline and extract one document."""
     from casegraph.ingest.text import text_document
     from casegraph.pipeline import extract_batch
@@ -487,7 +495,7 @@ class MemoryWatch:
         self._thread.join()
 
     def _watch(self) -> None:
-        import psutil  # type: ignore[import-untyped]  # installed with dask.distributed
+        import psutil
 
         me = psutil.Process()
         while not self._stop.wait(self.interval):
@@ -525,6 +533,14 @@ def machine() -> dict[str, Any]:
         "sqlite": sqlite3.sqlite_version,
         "casegraph": __version__,
     }
+
+
+def _load_average() -> float | None:
+    """Runnable processes over the last minute, where the system reports it."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (OSError, AttributeError):
+        return None
 
 
 def _memory_gb() -> float | None:

@@ -114,6 +114,22 @@ def extract_batch(docs: Sequence[Document], env: dict[str, str]) -> list[Outcome
     return [_extract_one(doc, sdoc) for doc, sdoc in zip(docs, parse_texts(nlp, texts), strict=True)]
 
 
+WARM_UP_TEXT = (
+    "ANKARA, Turkey - Police said on Tuesday that Kemal Aydin, a member of the Eastern Front Brigade, "
+    'was arrested in Gaziantep last March and will appear in court this coming Friday. "We found the '
+    'bags," said Levent Arikan.'
+)
+
+
+def warm_up() -> None:
+    """Load the English pipeline and everything extraction loads on first use (gazetteer, date
+    recognizer) by extracting one short document: workers forked afterwards share all of it."""
+    doc = Document(
+        id="warm-up", path="warm-up", title="warm-up", text=WARM_UP_TEXT, date="2016-09-20", language="en"
+    )
+    extract_batch([doc], {})
+
+
 def _extract_one(doc: Document, sdoc: Any) -> Outcome:
     if sdoc is None:
         return "the text is too long to parse in one piece and could not be split cleanly"
@@ -221,7 +237,7 @@ def ingest_paths(
     tcp://10.0.0.5:8786) on a Dask cluster; the store is the same either way.
     """
     report = IngestReport()
-    executor = make_executor(extract_batch, workers=workers, dask=dask)
+    executor = make_executor(extract_batch, workers=workers, dask=dask, warm=warm_up)
     try:
         run = _Run(store, report, executor)
         for found in files if files is not None else find_files(paths, recursive=recursive):

@@ -73,7 +73,7 @@ def entity_page(store: Store, entity_id: str, *, limit: int = PAGE_LIMIT) -> dic
         page["quotes"] = _quotes(conn, entity_id, limit)
         page["totals"] = {
             "mentions": int(row["mention_count"]),
-            "relations": _count(conn, _relation_rows(entity_id)),
+            "relations": _count(conn, select(R.c.id).where(_touching(entity_id))),
             "quotes": _count(conn, select(Q.c.id).where(Q.c.speaker.in_(_mention_ids(entity_id)))),
         }
     return page
@@ -97,14 +97,27 @@ def _mention_ids(entity_id: str) -> Any:
     return select(EM.c.mention).where(EM.c.entity == entity_id)
 
 
+def _first(query: Any, limit: int) -> Any:
+    """The ids of the first ``limit`` rows: chosen before any text is cut (SQLite would otherwise cut
+    the evidence of every row before sorting)."""
+    return query.limit(limit).subquery()
+
+
 def _mentions(conn: Connection, entity_id: str, limit: int) -> list[dict[str, Any]]:
-    rows = conn.execute(
-        select(M, D.c.title, D.c.path, _cut(M.c.sent_start, M.c.sent_end).label("sentence"))
+    order = (D.c.path, M.c.start, M.c.end, M.c.id)
+    first = _first(
+        select(M.c.id)
         .join(EM, EM.c.mention == M.c.id)
         .join(D, D.c.id == M.c.doc)
         .where(EM.c.entity == entity_id)
-        .order_by(D.c.path, M.c.start, M.c.end, M.c.id)
-        .limit(limit)
+        .order_by(*order),
+        limit,
+    )
+    rows = conn.execute(
+        select(M, D.c.title, D.c.path, _cut(M.c.sent_start, M.c.sent_end).label("sentence"))
+        .join(first, first.c.id == M.c.id)
+        .join(D, D.c.id == M.c.doc)
+        .order_by(*order)
     ).mappings()
     return [
         {
@@ -128,8 +141,18 @@ def _mentions(conn: Connection, entity_id: str, limit: int) -> list[dict[str, An
     ]
 
 
-def _relation_rows(entity_id: str) -> Any:
-    """Relations with an end in the entity: both ends' entities, names and types, and the evidence."""
+def _touching(entity_id: str) -> Any:
+    """The relations with an end among the entity's mentions (two indexed lookups, not an OR scan)."""
+    ids = (
+        select(R.c.id)
+        .where(R.c.source.in_(_mention_ids(entity_id)))
+        .union(select(R.c.id).where(R.c.target.in_(_mention_ids(entity_id))))
+    )
+    return R.c.id.in_(ids)
+
+
+def _relation_rows(ids: Any) -> Any:
+    """Some relations: both ends' entities, names and types, and the evidence."""
     src, tgt = EM.alias("src"), EM.alias("tgt")
     se, te = E.alias("se"), E.alias("te")
     return (
@@ -148,14 +171,15 @@ def _relation_rows(entity_id: str) -> Any:
         .join(se, se.c.id == src.c.entity)
         .join(te, te.c.id == tgt.c.entity)
         .join(D, D.c.id == R.c.doc)
-        .where(R.c.source.in_(_mention_ids(entity_id)) | R.c.target.in_(_mention_ids(entity_id)))
+        .join(ids, ids.c.id == R.c.id)
     )
 
 
 def _relations(conn: Connection, entity_id: str, limit: int) -> list[dict[str, Any]]:
-    query = _relation_rows(entity_id).order_by(R.c.type, R.c.doc, R.c.start, R.c.id).limit(limit)
+    order = (R.c.type, R.c.doc, R.c.start, R.c.id)
+    first = _first(select(R.c.id).where(_touching(entity_id)).order_by(*order), limit)
     out = []
-    for r in conn.execute(query).mappings():
+    for r in conn.execute(_relation_rows(first).order_by(*order)).mappings():
         outgoing = r["src_entity"] == entity_id
         side = "tgt" if outgoing else "src"
         out.append(
@@ -172,12 +196,13 @@ def _relations(conn: Connection, entity_id: str, limit: int) -> list[dict[str, A
 
 
 def _quotes(conn: Connection, entity_id: str, limit: int) -> list[dict[str, Any]]:
+    order = (Q.c.doc, Q.c.start, Q.c.id)
+    first = _first(select(Q.c.id).where(Q.c.speaker.in_(_mention_ids(entity_id))).order_by(*order), limit)
     rows = conn.execute(
         select(Q, _cut(Q.c.ev_start, Q.c.ev_end).label("evidence"))
+        .join(first, first.c.id == Q.c.id)
         .join(D, D.c.id == Q.c.doc)
-        .where(Q.c.speaker.in_(_mention_ids(entity_id)))
-        .order_by(Q.c.doc, Q.c.start, Q.c.id)
-        .limit(limit)
+        .order_by(*order)
     ).mappings()
     return [
         {
