@@ -20,7 +20,7 @@ FIGURES = (
     "pipeline_2_workers_words_per_s",
     "ratio_to_spacy",
     "speedup_2_workers",
-    "speedup_2_workers_after_start",
+    "speedup_2_workers_spawned",
     "incremental_ratio",
     "query_p95_ms",
     "peak_rss_mb",
