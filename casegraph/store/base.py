@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -49,9 +50,22 @@ def describe_url(url: str | URL) -> str:
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL may wait for another opener
-    cur.execute("PRAGMA journal_mode=WAL")  # readers keep reading while the writer writes
+    _retry_locked(lambda: cur.execute("PRAGMA journal_mode=WAL"))  # readers read while the writer writes
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+def _retry_locked(work: Callable[[], Any], *, tries: int = 100, pause: float = 0.05) -> Any:
+    """Run ``work``, retrying while SQLite says "database is locked" without waiting on its busy
+    handler (it does so while another process switches a new file to WAL or recovers its index)."""
+    for attempt in range(tries):
+        try:
+            return work()
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or attempt == tries - 1:
+                raise
+            time.sleep(pause)
+    return None
 
 
 class Store:
@@ -143,6 +157,18 @@ def _check_sqlite_path(path: Path, *, create: bool) -> None:
 
 
 def _migrate(store: Store, *, target: int, create: bool) -> None:
+    if store.dialect == "sqlite":
+        for attempt in range(100):  # see _retry_locked: first opens of one new file, side by side
+            try:
+                return _migrate_once(store, target=target, create=create)
+            except StoreError as err:
+                if "database is locked" not in str(err) or attempt == 99:
+                    raise
+                time.sleep(0.05)
+    _migrate_once(store, target=target, create=create)
+
+
+def _migrate_once(store: Store, *, target: int, create: bool) -> None:
     try:
         with store.engine.begin() as conn:
             version = migrations.current_version(conn)
