@@ -121,13 +121,13 @@ WARM_UP_TEXT = (
 )
 
 
-def warm_up() -> None:
+def warm_up(env: dict[str, str] | None = None) -> None:
     """Load the English pipeline and everything extraction loads on first use (gazetteer, date
     recognizer) by extracting one short document: workers forked afterwards share all of it."""
     doc = Document(
         id="warm-up", path="warm-up", title="warm-up", text=WARM_UP_TEXT, date="2016-09-20", language="en"
     )
-    extract_batch([doc], {})
+    extract_batch([doc], env or {})
 
 
 def _extract_one(doc: Document, sdoc: Any) -> Outcome:
@@ -290,10 +290,11 @@ def resolve_pending(store: Store, *, chunk: int = RESOLVE_CHUNK) -> int:
     """
     table = load_aliases()
     writer = Writer(store)
+    current = fingerprint(table)
     with store.read() as conn:
         stored = _stored_fingerprint(conn)
-    if stored != fingerprint(table):
-        writer.restart_resolution(fingerprint(table))
+    if stored != current:
+        writer.restart_resolution(current)
     with store.read() as conn:
         docs = sorted(conn.execute(select(schema.pending_docs.c.doc)).scalars())
         stale = set(conn.execute(select(schema.pending_entities.c.entity)).scalars())
@@ -316,7 +317,7 @@ def _resolve_part(
     """The entities touched by some documents or stale, their statistics, and the new (mention, entity)
     memberships. An entity that only gains mentions is updated from its stored statistics; a stale one
     (it lost mentions) is summed again from its mentions by the database."""
-    new = load_mentions_of(conn, docs=docs)
+    new = load_mentions_of(conn, docs)
     groups = group_mentions(new, load_links_of(conn, [m.id for m in new]), aliases=table)
     known = load_entity_stats(conn, stale | set(groups), exact=stale)
     for eid, group in groups.items():

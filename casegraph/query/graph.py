@@ -10,7 +10,7 @@ primary key), ``relations.source`` and ``relations.target``; nothing here is spe
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,13 +18,12 @@ from sqlalchemy import Connection, Select, select
 
 from casegraph.errors import NotFoundError, QueryError
 from casegraph.model import make_id
-from casegraph.store import Store, schema
+from casegraph.store import Store, in_chunks, schema
 
 R, EM, E = schema.relations, schema.entity_mentions, schema.entities
 SRC, TGT = EM.alias("src"), EM.alias("tgt")
 MAX_DEPTH = 6  # past this a neighbourhood is the whole case, and a path no longer explains anything
 MAX_LIMIT = 10_000
-CHUNK = 500  # IN-list size: well under SQLite's and PostgreSQL's bound-parameter limits
 
 
 @dataclass(frozen=True)
@@ -237,7 +236,7 @@ def _touching(conn: Connection, entities: Sequence[str], *, sides: Sequence[Any]
     """Every relation with an end (on the given sides) among ``entities``, without repeats."""
     found: dict[str, _Rel] = {}
     for side in sides:
-        for part in _chunks(entities):
+        for part in in_chunks(entities):
             for row in conn.execute(_relation_select().where(side.c.entity.in_(part))):
                 found.setdefault(row[0], _Rel(*row))
     return [found[k] for k in sorted(found)]
@@ -251,7 +250,7 @@ def _relation_select() -> Select[Any]:
 
 def _entities(conn: Connection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
-    for part in _chunks(ids):
+    for part in in_chunks(ids):
         rows = conn.execute(select(E.c.id, E.c.type, E.c.name, E.c.mention_count).where(E.c.id.in_(part)))
         found.update({row["id"]: dict(row) for row in rows.mappings()})
     return found
@@ -268,8 +267,3 @@ def _require(ids: Iterable[str], found: Collection[str]) -> None:
 def _check_range(name: str, value: int, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise QueryError(f"{name} must be a whole number from {low} to {high}, not {value!r}")
-
-
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]

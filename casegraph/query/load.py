@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import Connection, Text, cast, distinct, func, select
@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 
 from casegraph.model import Link, Mention
 from casegraph.resolve.across import NameStats, link_reason
-from casegraph.store import Store, schema
+from casegraph.store import Store, in_chunks, schema
 
 
 def load_mentions(store: Store) -> list[Mention]:
@@ -31,33 +31,22 @@ def load_links(store: Store) -> list[Link]:
         return [Link(source=s, target=tg, reason=r, score=sc) for s, tg, r, sc in rows]
 
 
-def _chunks(items: Collection[str], size: int = 500) -> Iterator[Sequence[str]]:
-    ordered = sorted(items)
-    for start in range(0, len(ordered), size):
-        yield ordered[start : start + size]
-
-
-def load_mentions_of(
-    conn: Connection, *, docs: Collection[str] = (), entities: Collection[str] = ()
-) -> list[Mention]:
-    """The mentions of some documents and of some entities, ordered by document and position."""
-    t, em = schema.mentions, schema.entity_mentions
-    found: dict[str, Mention] = {}
-    for part in _chunks(docs):
-        for row in conn.execute(select(t).where(t.c.doc.in_(part))).mappings():
-            found[row["id"]] = Mention(**dict(row))
-    for part in _chunks(entities):
-        query = select(t).join(em, em.c.mention == t.c.id).where(em.c.entity.in_(part))
-        for row in conn.execute(query).mappings():
-            found[row["id"]] = Mention(**dict(row))
-    return sorted(found.values(), key=lambda m: (m.doc, m.start, m.end, m.id))
+def load_mentions_of(conn: Connection, docs: Collection[str]) -> list[Mention]:
+    """The mentions of some documents, ordered by document and position."""
+    t = schema.mentions
+    found: list[Mention] = []
+    for part in in_chunks(docs):
+        found.extend(
+            Mention(**dict(row)) for row in conn.execute(select(t).where(t.c.doc.in_(part))).mappings()
+        )
+    return sorted(found, key=lambda m: (m.doc, m.start, m.end, m.id))
 
 
 def load_links_of(conn: Connection, mention_ids: Collection[str]) -> list[Link]:
     """The stored links that start at one of the given mentions."""
     t = schema.links
     found: list[Link] = []
-    for part in _chunks(mention_ids):
+    for part in in_chunks(mention_ids):
         rows = conn.execute(select(t.c.source, t.c.target, t.c.reason, t.c.score).where(t.c.source.in_(part)))
         found.extend(Link(source=s, target=tg, reason=r, score=sc) for s, tg, r, sc in rows)
     return sorted(found, key=lambda lk: (lk.source, lk.target, lk.reason))
@@ -83,7 +72,7 @@ def load_entity_stats(
     e = schema.entities
     out: dict[str, tuple[str, str, NameStats]] = {}
     recount: list[str] = []
-    for part in _chunks(ids):
+    for part in in_chunks(ids):
         for eid, type_, key, stored in conn.execute(
             select(e.c.id, e.c.type, e.c.key, e.c.stats).where(e.c.id.in_(part))
         ):
@@ -101,7 +90,7 @@ def _sum_stats(conn: Connection, stats: dict[str, NameStats]) -> None:
     em, m, lk = schema.entity_mentions, schema.mentions, schema.links
     first = _first_key(conn)
     source, target = aliased(m), aliased(m)
-    for part in _chunks(stats):
+    for part in in_chunks(stats):
         names = (
             select(em.c.entity, m.c.text, m.c.type, func.count(), func.min(first))
             .join(m, m.c.id == em.c.mention)

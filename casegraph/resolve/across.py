@@ -100,13 +100,6 @@ class NameStats:
         """How many mentions."""
         return sum(n for n, _ in self.names.values())
 
-    def majority_type(self) -> str:
-        """The majority type (ties broken by the order of ENTITY_TYPES)."""
-        votes: Counter[str] = Counter()
-        for (_, type_), (n, _) in self.names.items():
-            votes[type_] += n
-        return _majority(votes)
-
     def choose(self, type_: str) -> str:
         """The fullest name among mentions of ``type_``: most words, then most frequent, then earliest."""
         pool = {k: v for k, v in self.names.items() if k[1] == type_} or self.names

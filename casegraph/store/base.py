@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,16 @@ def describe_url(url: str | URL) -> str:
     return f"postgresql://{user}{host}:{parsed.port or 5432}/{parsed.database or ''}"
 
 
+IN_LIST_SIZE = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's bound-parameter limits
+
+
+def in_chunks(items: Iterable[str]) -> Iterator[list[str]]:
+    """The items, sorted, in pieces small enough for one ``IN (...)`` list on every backend."""
+    ordered = sorted(items)
+    for start in range(0, len(ordered), IN_LIST_SIZE):
+        yield ordered[start : start + IN_LIST_SIZE]
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL may wait for another opener
@@ -61,8 +71,8 @@ def _retry_locked(work: Callable[[], Any], *, tries: int = 100, pause: float = 0
     for attempt in range(tries):
         try:
             return work()
-        except sqlite3.OperationalError as err:
-            if "locked" not in str(err) or attempt == tries - 1:
+        except (sqlite3.OperationalError, StoreError) as err:
+            if "database is locked" not in str(err) or attempt == tries - 1:
                 raise
             time.sleep(pause)
     return None
@@ -157,15 +167,13 @@ def _check_sqlite_path(path: Path, *, create: bool) -> None:
 
 
 def _migrate(store: Store, *, target: int, create: bool) -> None:
-    if store.dialect == "sqlite":
-        for attempt in range(100):  # see _retry_locked: first opens of one new file, side by side
-            try:
-                return _migrate_once(store, target=target, create=create)
-            except StoreError as err:
-                if "database is locked" not in str(err) or attempt == 99:
-                    raise
-                time.sleep(0.05)
-    _migrate_once(store, target=target, create=create)
+    def migrate() -> None:
+        _migrate_once(store, target=target, create=create)
+
+    if store.dialect == "sqlite":  # first opens of one new file side by side may find it locked
+        _retry_locked(migrate)
+    else:
+        migrate()
 
 
 def _migrate_once(store: Store, *, target: int, create: bool) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +14,7 @@ from casegraph.errors import StoreError
 from casegraph.model import Document, Entity, Event, Extraction
 from casegraph.resolve.across import NameStats
 from casegraph.store import schema
-from casegraph.store.base import Store
+from casegraph.store.base import Store, in_chunks
 
 
 def _now() -> str:
@@ -25,19 +25,13 @@ def _rows(items: Iterable[Any], **extra: Any) -> list[dict[str, Any]]:
     return [{**dataclasses.asdict(item), **extra} for item in items]
 
 
-def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
-    """Cut long IN lists into pieces every database accepts."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _queue_entities(conn: Connection, ids: Iterable[str]) -> None:
     """Put entities on the resolution queue (once each)."""
     new = set(ids)
     if not new:
         return
     t = schema.pending_entities
-    for part in _chunks(sorted(new)):
+    for part in in_chunks(new):
         new -= set(conn.execute(select(t.c.entity).where(t.c.entity.in_(part))).scalars())
     if new:
         conn.execute(insert(t), [{"entity": e} for e in sorted(new)])
@@ -200,10 +194,10 @@ class Writer:
         members: Sequence[tuple[str, str]],
         docs: Collection[str],
     ) -> None:
-        for part in _chunks(sorted(stale)):
+        for part in in_chunks(stale):
             conn.execute(delete(schema.entities).where(schema.entities.c.id.in_(part)))
             conn.execute(delete(schema.pending_entities).where(schema.pending_entities.c.entity.in_(part)))
-        for part in _chunks(sorted(docs)):
+        for part in in_chunks(docs):
             conn.execute(delete(schema.pending_docs).where(schema.pending_docs.c.doc.in_(part)))
         if entities:
             conn.execute(insert(schema.entities), [_entity_row(e, stats[e.id]) for e in entities])
