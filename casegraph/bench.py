@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlalchemy import func, select, union
 
-from casegraph import __version__, settings
+from casegraph import __version__, pipeline, settings
 from casegraph.errors import CasegraphError, SettingsError
 from casegraph.ingest import find_files, read_file
 from casegraph.store import Store, open_store, schema
@@ -55,13 +55,6 @@ TARGETS: tuple[tuple[str, str, float], ...] = (
     ("incremental_ratio", "<=", 2.0),
     ("query_p95_ms", "<=", 100.0),
     ("peak_rss_mb", "<=", 2000.0),
-)
-# Touches every lazily loaded table: places (gazetteer), dates, and the date recognizer ("this coming
-# Friday" is beyond the built-in date rules).
-WARMUP_TEXT = (
-    "GAZIANTEP, Turkey - Police said on Tuesday that Kemal Aydin, a member of the Eastern Front Brigade, "
-    'was arrested in March 2016 and will appear in court this coming Friday. "We found the bags," '
-    "said Levent Arikan."
 )
 _WORD = re.compile(r"[^\W\d_]{4,}")
 
@@ -184,7 +177,7 @@ class _Bench:
                 pass
         # Like spaCy's above, the loading of casegraph's own tables (gazetteer, date grammar) is not timed.
         warmup = work / "warmup.txt"
-        warmup.write_text(WARMUP_TEXT, encoding="utf-8")
+        warmup.write_text(pipeline.WARM_UP_TEXT, encoding="utf-8")
         self._ingest_one(work / "warmup.db", warmup)
         one = self._ingest_timed(
             work / "one-worker.db", folders["sample"], workers=1, phase="pipeline_1_worker_s"
@@ -215,9 +208,7 @@ class _Bench:
         return self.seconds[phase]
 
     def _ingest(self, store: Store, folder: Path, *, workers: int = 1) -> None:
-        from casegraph.pipeline import ingest_paths
-
-        report = ingest_paths(store, [folder], workers=workers)
+        report = pipeline.ingest_paths(store, [folder], workers=workers)
         self.result["failed"] = self.result.get("failed", 0) + len(report.failed)
         self.result["duplicates"] = self.result.get("duplicates", 0) + len(report.duplicates)
 
@@ -264,9 +255,7 @@ class _Bench:
             store.close()
 
     def _ingest_file(self, store: Store, path: Path) -> None:
-        from casegraph.pipeline import ingest_paths
-
-        report = ingest_paths(store, [path])
+        report = pipeline.ingest_paths(store, [path])
         if len(report.ingested) != 1:
             self.result["failed"] = self.result.get("failed", 0) + 1
 
@@ -289,17 +278,8 @@ def time_worker_start() -> float:
     """Seconds for a fresh worker process (spawned, as ingest does) to start and extract a first document."""
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        pool.submit(warm_up, settings_snapshot()).result()
+        pool.submit(pipeline.warm_up, settings_snapshot()).result()
     return time.perf_counter() - started
-
-
-def warm_up(env: dict[str, str]) -> None:
-    """What a new worker does before its first result: load the pipeline and extract one document."""
-    from casegraph.ingest.text import text_document
-    from casegraph.pipeline import extract_batch
-
-    doc = text_document(WARMUP_TEXT.encode(), display="warm-up", ref_date=None)
-    extract_batch([doc], env)
 
 
 def _timed(work: Callable[[], object]) -> float:

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from casegraph.bench import TARGETS, load_sources, run_bench, shared_dirs, warm_up, write_copies
+from casegraph.bench import TARGETS, load_sources, run_bench, shared_dirs, write_copies
 from casegraph.cli import cli
 from casegraph.errors import SettingsError
 from casegraph.ingest import read_file
+from casegraph.pipeline import warm_up
 
 FIGURES = (
     "bare_spacy_words_per_s",
