@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,11 @@ from casegraph.pipeline import IngestReport, Progress, ingest_paths
 from casegraph.query.case import case_data, failures, summary
 from casegraph.query.case import entities as list_entities
 from casegraph.query.entity import PAGE_LIMIT, entity_page, find_entity
+from casegraph.query.review import REVIEW_LIMIT, list_decisions, review_queue
 from casegraph.query.search import SearchResult, search
+from casegraph.resolve import decide
+from casegraph.resolve.entities import Decision
+from casegraph.resolve.match import REVIEW
 from casegraph.store import Store, open_store
 
 
@@ -97,6 +102,52 @@ class Case:
     def failures(self) -> list[dict[str, Any]]:
         """Files that failed to ingest, with reasons."""
         return failures(self.store)
+
+    def merge(self, a: str, b: str, *, author: str | None = None, note: str = "") -> Decision:
+        """Record that two entities (names or ids) are one, and apply it (a positive decision)."""
+        return decide.judge(self.store, a, b, "positive", author=author, note=note)
+
+    def judge(self, a: str, b: str, judgement: str, *, author: str | None = None, note: str = "") -> Decision:
+        """Record that two entities are the same (positive), different (negative) or unsure."""
+        return decide.judge(self.store, a, b, judgement, author=author, note=note)
+
+    def split(
+        self, entity: str, mentions: Sequence[str], *, author: str | None = None, note: str = ""
+    ) -> list[Decision]:
+        """Take mentions (ids from ``entity()``) out of an entity, each into an entity of its own."""
+        return decide.split(self.store, entity, mentions, author=author, note=note)
+
+    def rename(self, entity: str, name: str, *, author: str | None = None, note: str = "") -> Decision:
+        """Give an entity a reviewer's name."""
+        return decide.rename(self.store, entity, name, author=author, note=note)
+
+    def retype(self, entity: str, type: str, *, author: str | None = None, note: str = "") -> Decision:
+        """Give an entity a reviewer's type."""
+        return decide.retype(self.store, entity, type, author=author, note=note)
+
+    def undo(self, decision_id: int) -> Decision:
+        """Remove a reviewer decision; what it changed is recomputed."""
+        return decide.undo(self.store, decision_id)
+
+    def review(self, *, limit: int = REVIEW_LIMIT) -> list[dict[str, Any]]:
+        """Candidate merges left undone, the most uncertain first."""
+        return review_queue(self.store, limit=limit)
+
+    def decisions(self) -> list[dict[str, Any]]:
+        """Every reviewer decision, oldest first."""
+        return list_decisions(self.store)
+
+    def xref(
+        self,
+        against: str | Path,
+        *,
+        threshold: float = REVIEW,
+        accept: float | None = None,
+        author: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Match the case's entities against a FollowTheMoney list; record matches scoring ``accept`` or
+        more as decisions. Returns the candidates, best first."""
+        return decide.xref_list(self.store, Path(against), threshold=threshold, accept=accept, author=author)
 
     def close(self) -> None:
         """Release the store."""

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from casegraph import __version__, settings
 from casegraph.errors import CasegraphError
+from casegraph.model import ENTITY_TYPES
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -240,7 +241,20 @@ def _print_entity(page: dict[str, Any]) -> None:
         _title("Mentions", page["mentions"], totals["mentions"]),
         [_mention_line(m) for m in page["mentions"]],
     )
+    if len(page["groups"]) > 1:
+        _section(
+            "Names joined into this entity",
+            [f"{escape(g['name'])} ({g['mentions']})  [dim]{g['id']}[/dim]" for g in page["groups"]],
+        )
     _section("Why these mentions were merged", [escape(r) for r in page["reasons"]])
+    _section(
+        "Reviewer decisions",
+        [
+            f"#{d['id']} {d['kind']} {d['a']} {d['b'] or ''} {escape(d['value'] or '')}".rstrip()
+            + f"  by {escape(d['author'])} at {d['at']}"
+            for d in page["decisions"]
+        ],
+    )
 
 
 def _relation_line(rel: dict[str, Any]) -> str:
@@ -254,7 +268,8 @@ def _mention_line(mention: dict[str, Any]) -> str:
     start, end = mention["start"] - sent["start"], mention["end"] - sent["start"]
     text = sent["text"]
     marked = escape(text[:start]) + "[reverse]" + escape(text[start:end]) + "[/reverse]" + escape(text[end:])
-    return f"{escape(mention['doc_path'])}:{mention['start']}  " + " ".join(marked.split())
+    where = f"{escape(mention['doc_path'])}:{mention['start']}"
+    return f"{where}  " + " ".join(marked.split()) + f"  [dim]{mention['id']}[/dim]"
 
 
 def _title(name: str, shown: list[Any], total: int) -> str:
@@ -317,7 +332,7 @@ def failures(db: str, as_json: bool) -> None:
 @click.option("--limit", type=click.IntRange(1), help="Only the first N documents (a quick check).")
 @json_option
 def evaluate(dataset: str, split: str, data_dir: Path | None, limit: int | None, as_json: bool) -> None:
-    """Measure extraction quality on a public annotated dataset (conll).
+    """Measure extraction quality on a public annotated dataset (conll, wikievents-coref).
 
     Example: casegraph eval conll --split test
     """
@@ -327,6 +342,16 @@ def evaluate(dataset: str, split: str, data_dir: Path | None, limit: int | None,
     if as_json:
         _print_json(result)
         return
+    if "casegraph" in result:  # coreference: F1 of casegraph and the same-string baseline, two views
+        names = result["names_only"]
+        out.print(f"{dataset} {split}: {result['documents']} documents, {result['mentions']} mentions; F1")
+        out.print(f"  {'':30}" + "".join(f" {h:>6}" for h in ("MUC", "B3", "CEAF-e", "CoNLL")))
+        for view, scores in (("all mentions", result), (f"names only ({names['mentions']})", names)):
+            for system, label in (("casegraph", "casegraph"), ("baseline", "same string")):
+                row = scores[system]
+                f1s = [row[metric]["f1"] for metric in ("muc", "b3", "ceafe")] + [row["conll_f1"]]
+                out.print(f"  {view:17} {label:12}" + "".join(f" {f1:6.2f}" for f1 in f1s))
+        return
     out.print(
         f"{dataset} {split}: F1 {result['f1']:.2f}  P {result['precision']:.2f}  R {result['recall']:.2f}"
     )
@@ -335,6 +360,201 @@ def evaluate(dataset: str, split: str, data_dir: Path | None, limit: int | None,
             f"  {name:6} F1 {row['f1']:.2f}  P {row['precision']:.2f}  R {row['recall']:.2f}"
             f"  n={row['support']}"
         )
+
+
+by_option = click.option(
+    "--by",
+    "author",
+    envvar="CASEGRAPH_REVIEWER",
+    help="Who decides (env CASEGRAPH_REVIEWER; default: login name).",
+)
+note_option = click.option(
+    "--note", default="", help="Why: kept with the decision and shown with the entity."
+)
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@db_option
+@by_option
+@note_option
+def merge(a: str, b: str, db: str, author: str | None, note: str) -> None:
+    """Record that entities A and B (names or ids) are one; kept through later ingests.
+
+    Example: casegraph merge 'Abu Harun' 'Harun Yavuz' --note 'same passport'
+    """
+    with _case(db) as case:
+        done = case.merge(a, b, author=author, note=note)
+        name = case.entity(done.a, limit=1)["name"]
+    out.print(f"decision #{done.id}: merged into [bold]{escape(name)}[/bold] ({done.a})")
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@click.argument("judgement", type=click.Choice(["positive", "negative", "unsure"]))
+@db_option
+@by_option
+@note_option
+def decide(a: str, b: str, judgement: str, db: str, author: str | None, note: str) -> None:
+    """Judge a candidate pair: positive (same), negative (different: never merged again), unsure.
+
+    Example: casegraph decide e3f1... e9a2... negative --note 'different fathers'
+    """
+    with _case(db) as case:
+        done = case.judge(a, b, judgement, author=author, note=note)
+    out.print(f"decision #{done.id}: {done.a} and {done.b} judged {judgement}")
+
+
+@cli.command()
+@click.argument("entity")
+@click.option(
+    "--mention", "mentions", multiple=True, required=True, help="Mention id (casegraph show lists them)."
+)
+@db_option
+@by_option
+@note_option
+def split(entity: str, mentions: tuple[str, ...], db: str, author: str | None, note: str) -> None:
+    """Take mentions out of an entity: each becomes an entity of its own, never merged back.
+
+    Example: casegraph split 'Ilhami Bali' --mention m1c2d3...
+    """
+    with _case(db) as case:
+        done = case.split(entity, list(mentions), author=author, note=note)
+    for d in done:
+        out.print(f"decision #{d.id}: mention {d.a} split off")
+
+
+@cli.command()
+@click.argument("entity")
+@click.argument("name")
+@db_option
+@by_option
+@note_option
+def rename(entity: str, name: str, db: str, author: str | None, note: str) -> None:
+    """Give an entity the name you choose. Example: casegraph rename ISIL 'Islamic State'"""
+    with _case(db) as case:
+        done = case.rename(entity, name, author=author, note=note)
+    out.print(f"decision #{done.id}: {done.a} is now named [bold]{escape(name)}[/bold]")
+
+
+@cli.command()
+@click.argument("entity")
+@click.argument("type_", metavar="TYPE", type=click.Choice(list(ENTITY_TYPES)))
+@db_option
+@by_option
+@note_option
+def retype(entity: str, type_: str, db: str, author: str | None, note: str) -> None:
+    """Give an entity the type you choose. Example: casegraph retype 'Bali' location"""
+    with _case(db) as case:
+        done = case.retype(entity, type_, author=author, note=note)
+    out.print(f"decision #{done.id}: {done.a} is now a {type_}")
+
+
+@cli.command()
+@click.argument("decision_id", type=int)
+@db_option
+def undo(decision_id: int, db: str) -> None:
+    """Remove a reviewer decision (ids: casegraph decisions); what it changed is recomputed."""
+    with _case(db) as case:
+        done = case.undo(decision_id)
+    out.print(f"decision #{done.id} ({done.kind}) removed")
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--limit", default=50, show_default=True, type=click.IntRange(1, 10_000), help="Most pairs shown."
+)
+@json_option
+def review(db: str, limit: int, as_json: bool) -> None:
+    """Candidate merges left undone, the most uncertain first; answer with casegraph decide."""
+    with _case(db) as case:
+        items = case.review(limit=limit)
+    if as_json:
+        _print_json(items)
+        return
+    if not items:
+        out.print("nothing to review")
+        return
+    table = Table("score", "rule", "A", "B", "reason")
+    for i in items:
+        a, b = i["a"], i["b"]
+        table.add_row(
+            f"{i['score']:.2f}",
+            i["rule"],
+            f"{escape(a['name'])}\n[dim]{a['group']}[/dim]",
+            f"{escape(b['name'])}\n[dim]{b['group']}[/dim]",
+            escape(i["reason"]),
+        )
+    out.print(table)
+    out.print("answer: casegraph decide A_ID B_ID positive|negative|unsure")
+
+
+@cli.command(name="decisions")
+@db_option
+@json_option
+def list_decisions(db: str, as_json: bool) -> None:
+    """Every reviewer decision, oldest first (remove one with casegraph undo ID)."""
+    with _case(db) as case:
+        items = case.decisions()
+    if as_json:
+        _print_json(items)
+        return
+    if not items:
+        out.print("no decisions yet")
+    for d in items:
+        target = f" {d['b']}" if d["b"] else ""
+        value = f" = {escape(str(d['value']))}" if d["value"] else ""
+        note = f"  [dim]{escape(d['note'])}[/dim]" if d["note"] else ""
+        out.print(
+            f"#{d['id']} {d['kind']} {d['a']}{target}{value}  by {escape(d['author'])} at {d['at']}{note}"
+        )
+
+
+@cli.command()
+@click.option(
+    "--against", required=True, type=click.Path(path_type=Path), help="FollowTheMoney entities file."
+)
+@db_option
+@click.option(
+    "--threshold",
+    default=0.6,
+    show_default=True,
+    type=click.FloatRange(0.01, 1.0),
+    help="Lowest score shown.",
+)
+@click.option(
+    "--accept", type=click.FloatRange(0.01, 1.0), help="Record matches scoring at least this as decisions."
+)
+@by_option
+@json_option
+def xref(
+    against: Path, db: str, threshold: float, accept: float | None, author: str | None, as_json: bool
+) -> None:
+    """Match the case's entities against a list of FollowTheMoney entities (e.g. a sanctions list).
+
+    Example: casegraph xref --against wanted.ftm.json --accept 0.95
+    """
+    with _case(db) as case:
+        items = case.xref(against, threshold=threshold, accept=accept, author=author)
+    if as_json:
+        _print_json(items)
+        return
+    if not items:
+        out.print(f"no entity of the case matches {escape(str(against))} at {threshold} or more")
+        return
+    table = Table("score", "case entity", "list entity", "reason", "recorded")
+    for i in items:
+        table.add_row(
+            f"{i['score']:.2f}",
+            f"{escape(i['entity_name'])}\n[dim]{i['entity']}[/dim]",
+            f"{escape(i['caption'])}\n[dim]{i['list_id']}[/dim]",
+            escape(i["reason"]),
+            f"#{i['recorded']}" if i["recorded"] else "",
+        )
+    out.print(table)
 
 
 @cli.command(name="settings")

@@ -59,3 +59,9 @@ class QueryError(CasegraphError):
     """A search or lookup was asked in a form casegraph cannot answer."""
 
     code = "bad_query"
+
+
+class DecisionError(CasegraphError):
+    """A reviewer decision cannot be recorded as asked (unknown entity, contradiction, bad value)."""
+
+    code = "bad_decision"

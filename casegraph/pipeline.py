@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import or_, select
 
 from casegraph import settings
 from casegraph.errors import CasegraphError
@@ -19,23 +19,14 @@ from casegraph.extract.quotes import extract_quotes
 from casegraph.extract.relations import extract_relations
 from casegraph.extract.times import extract_times
 from casegraph.ingest import FoundFile, find_files, read_file
-from casegraph.model import Document, Entity, Extraction
-from casegraph.query.load import (
-    load_entity_stats,
-    load_links,
-    load_links_of,
-    load_mentions,
-    load_mentions_of,
-)
-from casegraph.resolve.across import NameStats, fingerprint, group_mentions, resolve_with_stats
-from casegraph.resolve.aliases import AliasTable, load_aliases
+from casegraph.model import Document, Extraction
 from casegraph.resolve.inside import resolve_document
+from casegraph.resolve.update import resolve_pending
 from casegraph.store import Store, Writer, schema
 from casegraph.workers import Dispatcher, Executor, Outcome, language_of, make_executor
 
 Progress = Callable[[str], None]  # called once per file with its display path
 CHUNK_CHARS = 100_000  # longer texts are parsed in pieces (spaCy's memory grows with text length)
-RESOLVE_CHUNK = 1000  # queued documents resolved per transaction (bounds memory on large ingests)
 
 
 @dataclass
@@ -267,72 +258,3 @@ def _read(found: FoundFile, *, ref_date: str | None, run: _Run) -> Iterator[Docu
         )
         return
     yield from docs
-
-
-def resolve_store(store: Store) -> int:
-    """Recompute the case's entities from every stored mention and link; return how many."""
-    table = load_aliases()
-    resolved = resolve_with_stats(load_mentions(store), load_links(store), aliases=table)
-    entities = [entity for entity, _ in resolved]
-    stats = {entity.id: s for entity, s in resolved}
-    Writer(store).replace_entities(entities, stats=stats, fingerprint=fingerprint(table))
-    return len(entities)
-
-
-def resolve_pending(store: Store, *, chunk: int = RESOLVE_CHUNK) -> int:
-    """Resolve the queued documents into the case's entities; return how many entities were rewritten.
-
-    Only the entities that share a name key with the new mentions (or lost mentions to a re-extracted
-    document) are rewritten, from a summary of their stored mentions plus the new ones, so adding a
-    document costs about the same in a large case as in an empty one. The result equals a full
-    ``resolve_store``. Work is taken off the queue in the transaction that writes its result: an
-    interrupted run leaves it queued for the next one.
-    """
-    table = load_aliases()
-    writer = Writer(store)
-    current = fingerprint(table)
-    with store.read() as conn:
-        stored = _stored_fingerprint(conn)
-    if stored != current:
-        writer.restart_resolution(current)
-    with store.read() as conn:
-        docs = sorted(conn.execute(select(schema.pending_docs.c.doc)).scalars())
-        stale = set(conn.execute(select(schema.pending_entities.c.entity)).scalars())
-    rewritten = 0
-    for start in range(0, max(len(docs), 1), chunk):
-        part = docs[start : start + chunk]
-        if not part and not stale:
-            break
-        with store.read() as conn:
-            entities, stats, members = _resolve_part(conn, part, stale, table)
-        writer.update_entities(stale | set(stats), entities, stats=stats, members=members, docs=part)
-        rewritten += len(entities)
-        stale = set()
-    return rewritten
-
-
-def _resolve_part(
-    conn: Connection, docs: Sequence[str], stale: set[str], table: AliasTable
-) -> tuple[list[Entity], dict[str, NameStats], list[tuple[str, str]]]:
-    """The entities touched by some documents or stale, their statistics, and the new (mention, entity)
-    memberships. An entity that only gains mentions is updated from its stored statistics; a stale one
-    (it lost mentions) is summed again from its mentions by the database."""
-    new = load_mentions_of(conn, docs)
-    groups = group_mentions(new, load_links_of(conn, [m.id for m in new]), aliases=table)
-    known = load_entity_stats(conn, stale | set(groups), exact=stale)
-    for eid, group in groups.items():
-        _, _, stats = known.setdefault(eid, (group.type, group.key, NameStats()))
-        stats.add_mentions(group.mentions, group.links)
-    entities = [
-        stats.entity(type_, key, table)
-        for _, (type_, key, stats) in sorted(known.items())
-        if stats.count  # an entity whose every mention went with a re-extracted document is dropped
-    ]
-    members = [(m.id, eid) for eid, group in groups.items() for m in group.mentions]
-    return entities, {eid: stats for eid, (_, _, stats) in known.items()}, members
-
-
-def _stored_fingerprint(conn: Connection) -> str | None:
-    t = schema.store_meta
-    value = conn.execute(select(t.c.value).where(t.c.key == "resolver")).scalar()
-    return str(value) if value is not None else None

@@ -61,6 +61,11 @@ SETTINGS: dict[str, Setting] = {
             "Dask scheduler address (tcp://HOST:8786) on which `casegraph ingest` extracts; empty = local.",
         ),
         Setting(
+            "reviewer",
+            "",
+            "Name stored with reviewer decisions (merge, split, rename, ...); empty = the login name.",
+        ),
+        Setting(
             "debug", "", "Set to 1 to let internal errors show their Python traceback (for bug reports)."
         ),
         Setting(

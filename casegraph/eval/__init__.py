@@ -1,6 +1,7 @@
 """Benchmarks of casegraph's own extraction: one module per dataset and its scorer.
 
-``evaluate("conll", split="test")`` finds the data (``--data``, ``CASEGRAPH_EVAL_DIR`` or
+``evaluate("conll", split="test")`` (CoNLL-2003 NER) or ``evaluate("wikievents-coref", split="test")``
+(in-document coreference on WikiEvents) finds the data (``--data``, ``CASEGRAPH_EVAL_DIR`` or
 ``<repo>/../shared/eval``) and returns the dataset's scores as a plain dict.
 """
 
@@ -13,6 +14,7 @@ from typing import Any
 from casegraph import settings
 from casegraph.errors import EvalError
 from casegraph.eval.conll import evaluate_conll
+from casegraph.eval.coref import evaluate_wikievents_coref
 
 EVAL_DIR_ENV = settings.SETTINGS["eval_dir"].env
 # Next to a source checkout: <repo>/../shared/eval (the repo root is two levels above this package).
@@ -21,6 +23,7 @@ DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "eval
 # Each function takes keyword-only split, data_dir (the folder holding every dataset) and limit.
 DATASETS: dict[str, Callable[..., dict[str, Any]]] = {
     "conll": evaluate_conll,
+    "wikievents-coref": evaluate_wikievents_coref,
 }
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, select
 
 from casegraph.model import make_id
 from casegraph.query.entity import evidence
+from casegraph.query.incidents import load_incidents
 from casegraph.store import Store, schema
 
 FORMAT = "casegraph/1"
@@ -102,34 +103,9 @@ def _quotes(conn: Connection, entity_of: dict[str, str], texts: dict[str, str]) 
 
 
 def _events(conn: Connection, entity_of: dict[str, str], texts: dict[str, str]) -> list[dict[str, Any]]:
-    ev, t = schema.events, schema.times
-    rows = list(conn.execute(select(ev).order_by(ev.c.doc, ev.c.start, ev.c.id)).mappings())
-    wanted = {row["data"]["date"] for row in rows if row["data"].get("date")}
-    dates = {
-        tid: {"text": text, "value": value}
-        for tid, text, value in conn.execute(select(t.c.id, t.c.text, t.c.value).where(t.c.id.in_(wanted)))
-    }
-    out = []
-    for row in rows:
-        data = row["data"]
-        out.append(
-            {
-                "id": row["id"],
-                "type": row["type"],
-                "date": dates.get(data["date"]) if data.get("date") else None,
-                "place": entity_of.get(data["place"]) if data.get("place") else None,
-                "participants": [
-                    {"role": p["role"], "entity": entity_of.get(p["mention"])}
-                    for p in data.get("participants", [])
-                ],
-                "counts": [
-                    {"what": c["what"], "value": c["value"], "qualifier": c["qualifier"]}
-                    for c in data.get("counts", [])
-                ],
-                "evidence": [evidence(texts, row["doc"], row["start"], row["end"])],
-            }
-        )
-    return out
+    """Incidents: the stored events that report one happening, grouped, each with every source and its
+    evidence, and conflicting counts side by side (casegraph.resolve.incidents)."""
+    return load_incidents(conn, entity_of=entity_of, texts=texts)
 
 
 def _spans(conn: Connection, table: Any, extra: tuple[str, ...]) -> list[dict[str, Any]]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, or_, select
 
 from casegraph.errors import NotFoundError, QueryError
+from casegraph.resolve.across import NameStats
 from casegraph.resolve.names import name_key
 from casegraph.store import Store, schema
 
@@ -68,6 +69,8 @@ def entity_page(store: Store, entity_id: str, *, limit: int = PAGE_LIMIT) -> dic
         if row is None:
             raise NotFoundError(f"no entity with id {entity_id!r}")
         page = {k: v for k, v in row.items() if k != "stats"}
+        page["groups"] = _groups(conn, entity_id)
+        page["decisions"] = _decisions(conn, [g["id"] for g in page["groups"]])
         page["mentions"] = _mentions(conn, entity_id, limit)
         page["relations"] = _relations(conn, entity_id, limit)
         page["quotes"] = _quotes(conn, entity_id, limit)
@@ -77,6 +80,27 @@ def entity_page(store: Store, entity_id: str, *, limit: int = PAGE_LIMIT) -> dic
             "quotes": _count(conn, select(Q.c.id).where(Q.c.speaker.in_(_mention_ids(entity_id)))),
         }
     return page
+
+
+def _groups(conn: Connection, entity_id: str) -> list[dict[str, Any]]:
+    """The groups joined into the entity: one per name key, with its fullest name and size."""
+    g = schema.groups
+    rows = conn.execute(
+        select(g.c.id, g.c.type, g.c.stats, g.c.mention_count).where(g.c.entity == entity_id).order_by(g.c.id)
+    )
+    return [
+        {"id": gid, "name": NameStats.from_json(stats).choose(type_), "type": type_, "mentions": int(count)}
+        for gid, type_, stats, count in rows
+    ]
+
+
+def _decisions(conn: Connection, groups: list[str]) -> list[dict[str, Any]]:
+    """The reviewer decisions that name one of the groups (xref matches to lists included)."""
+    t = schema.decisions
+    rows = conn.execute(
+        select(t).where(or_(t.c.a.in_(groups), t.c.b.in_(groups))).order_by(t.c.id)
+    ).mappings()
+    return [dict(row) for row in rows]
 
 
 def evidence(texts: dict[str, str], doc: str, start: int, end: int) -> dict[str, Any]:

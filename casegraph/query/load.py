@@ -60,16 +60,16 @@ def _first_key(conn: Connection) -> Any:
     return func.printf("%s%010d", m.c.doc, m.c.start)
 
 
-def load_entity_stats(
+def load_group_stats(
     conn: Connection, ids: Collection[str], *, exact: Collection[str] = ()
 ) -> dict[str, tuple[str, str, NameStats]]:
-    """For stored entities: (type, key, statistics of their current mentions).
+    """For stored groups: (type, key, statistics of their current mentions).
 
-    The statistics stored with an entity are used as they are, unless its id is in ``exact`` (it lost
+    The statistics stored with a group are used as they are, unless its id is in ``exact`` (it lost
     mentions) or none were stored: then the database sums them from the mentions, in a few aggregate
     queries rather than one Python object per mention.
     """
-    e = schema.entities
+    e = schema.groups
     out: dict[str, tuple[str, str, NameStats]] = {}
     recount: list[str] = []
     for part in in_chunks(ids):
@@ -86,36 +86,36 @@ def load_entity_stats(
 
 
 def _sum_stats(conn: Connection, stats: dict[str, NameStats]) -> None:
-    """Fill empty statistics from the entities' mentions and links, summed by the database."""
+    """Fill empty statistics from the groups' mentions and links, summed by the database."""
     em, m, lk = schema.entity_mentions, schema.mentions, schema.links
     first = _first_key(conn)
     source, target = aliased(m), aliased(m)
     for part in in_chunks(stats):
         names = (
-            select(em.c.entity, m.c.text, m.c.type, func.count(), func.min(first))
+            select(em.c.grp, m.c.text, m.c.type, func.count(), func.min(first))
             .join(m, m.c.id == em.c.mention)
-            .where(em.c.entity.in_(part))
-            .group_by(em.c.entity, m.c.text, m.c.type)
+            .where(em.c.grp.in_(part))
+            .group_by(em.c.grp, m.c.text, m.c.type)
         )
         for eid, text, type_, count, at in conn.execute(names):
             if eid in stats:
                 stats[eid].add(text, type_, int(count), (at[:-10], int(at[-10:])))
         docs = (
-            select(em.c.entity, func.count(distinct(m.c.doc)))
+            select(em.c.grp, func.count(distinct(m.c.doc)))
             .join(m, m.c.id == em.c.mention)
-            .where(em.c.entity.in_(part))
-            .group_by(em.c.entity)
+            .where(em.c.grp.in_(part))
+            .group_by(em.c.grp)
         )
         for eid, count in conn.execute(docs):
             if eid in stats:
                 stats[eid].docs = int(count)
         reasons = (
-            select(em.c.entity, source.c.text, target.c.text, lk.c.reason)
+            select(em.c.grp, source.c.text, target.c.text, lk.c.reason)
             .distinct()
             .join(em, em.c.mention == lk.c.source)
             .join(source, source.c.id == lk.c.source)
             .join(target, target.c.id == lk.c.target)
-            .where(em.c.entity.in_(part))
+            .where(em.c.grp.in_(part))
         )
         for eid, src, tgt, reason in conn.execute(reasons):
             if eid in stats:

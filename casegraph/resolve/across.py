@@ -7,7 +7,7 @@ alias table folded). Fuzzy and surname-only matching across documents come with 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,9 @@ from casegraph.resolve.names import name_key
 
 TYPE_ORDER = {t: i for i, t in enumerate(ENTITY_TYPES)}
 # Bump when the rules below change: stores resolved by another version are recomputed once.
-RESOLVER_VERSION = "2"
+RESOLVER_VERSION = "3"
+# The key of a group holding one mention a reviewer split from its entity ("split:<mention id>").
+SPLIT = "split:"
 KeyFn = Callable[[str], str]
 
 
@@ -50,7 +52,7 @@ class NameStats:
     """What an entity's name, type and aliases depend on, summed over its mentions.
 
     Mergeable, so that an entity with thousands of mentions is updated from a few new ones and a
-    summary the store computes, not rebuilt from every mention (casegraph.pipeline.resolve_pending).
+    summary the store computes, not rebuilt from every mention (casegraph.resolve.update.resolve_pending).
     """
 
     # (mention text, mention type) -> [how many mentions, first (doc, start)]
@@ -145,8 +147,16 @@ def link_reason(source: str, target: str, reason: str) -> str:
 
 
 def entity_id(type_: str, key: str) -> str:
-    """The id of the entity that gathers every in-document cluster of this type and name key."""
-    return make_id("e", type_, key)
+    """The id of the group that gathers every in-document cluster of this type and name key.
+
+    A split mention's group keeps its id whatever type the mention gets. Name keys never hold ":".
+    """
+    return make_id("e", key) if key.startswith(SPLIT) else make_id("e", type_, key)
+
+
+def split_group_id(mention: str) -> str:
+    """The id of the group of a mention a reviewer split from its entity."""
+    return entity_id("", SPLIT + mention)
 
 
 def fingerprint(aliases: AliasTable | None = None) -> str:
@@ -176,16 +186,22 @@ def group_mentions(
     *,
     key: KeyFn = name_key,
     aliases: AliasTable | None = None,
+    split: Collection[str] = (),
 ) -> dict[str, Group]:
     """Cluster mentions by in-document links, then join the clusters that share a type and name key.
 
-    Returns the groups by entity id. Every in-document cluster lands in exactly one group, and the
-    group of a cluster does not depend on the other documents: that is what lets the case be resolved
-    document by document.
+    Returns the groups by id. Every in-document cluster lands in exactly one group, and the group of a
+    cluster does not depend on the other documents: that is what lets the case be resolved document by
+    document. A mention in ``split`` (a reviewer took it out of its entity) loses its links and is a
+    group of its own.
     """
     table = aliases if aliases is not None else load_aliases()
     by_id = {m.id: m for m in mentions}
-    links = [lk for lk in links if lk.source in by_id and lk.target in by_id]
+    links = [
+        lk
+        for lk in links
+        if lk.source in by_id and lk.target in by_id and lk.source not in split and lk.target not in split
+    ]
     inside = cluster_links(by_id, links)
     links_by_root: dict[str, list[Link]] = {}
     for lk in links:
@@ -194,7 +210,7 @@ def group_mentions(
     for root, members in inside.groups().items():
         cluster = [by_id[i] for i in members]
         type_ = choose_type(cluster)
-        name_key_ = key(canonical_name(cluster, type_, table))
+        name_key_ = SPLIT + root if root in split else key(canonical_name(cluster, type_, table))
         group = groups.setdefault(entity_id(type_, name_key_), Group(type_, name_key_, [], []))
         group.mentions.extend(cluster)
         group.links.extend(links_by_root.get(root, ()))

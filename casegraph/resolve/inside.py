@@ -32,7 +32,10 @@ from casegraph.resolve.clusters import cluster_links
 from casegraph.resolve.names import (
     FUNCTION_WORDS,
     PARTICLES,
+    SMALL_WORDS,
     TITLES,
+    WORD,
+    initials_before,
     is_surname_form,
     name_key,
     name_tokens,
@@ -50,7 +53,6 @@ SCORES = {
     "nearest": 0.7,
 }
 PERSON_LINKS = ("surname", "partial_name")
-_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 _ACRONYM_TEXT = r"[A-Z][A-Za-z]*[A-Z](?:\.?[A-Z])*\.?|[A-Z](?:\.[A-Z])+\.?"
 _PAREN_AFTER = re.compile(
     rf"\s*\(\s*({_ACRONYM_TEXT})\s*\)|,\s+or\s+(?:the\s+)?({_ACRONYM_TEXT})(?=[\s,.;:)])"
@@ -62,7 +64,6 @@ _AKA = re.compile(
     r"""|\s*\(\s*["“‘']"""
 )
 _AGE = re.compile(r"\s*,\s*\d{1,3}\s*,")
-_SMALL = frozenset("of the and for in on at to de du des la le al el".split())
 
 
 def resolve_document(
@@ -185,7 +186,7 @@ class _Resolver:
         for match in re.finditer(rf"\(\s*({_ACRONYM_TEXT})\s*\)", self.text):
             if match.start(1) in taken:
                 continue
-            span = _initials_before(self.text, match.start(), re.sub(r"[^A-Z]", "", match.group(1)))
+            span = initials_before(self.text, match.start(), re.sub(r"[^A-Z]", "", match.group(1)))
             if span is None or not self.free(*span):
                 continue
             acr = self._existing_or_new(match.span(1), label="rule:acronym", type_="organization")
@@ -206,7 +207,7 @@ class _Resolver:
                     given.setdefault(name_tokens(m.text)[0], m.end)
         if not first_end and not given:
             return
-        for word in _WORD.finditer(self.text):
+        for word in WORD.finditer(self.text):
             span = _bare_surname(self.text, word, first_end)
             if span is not None and self.free(*span):
                 self.add(*span, label="rule:surname", type_="person")
@@ -520,24 +521,4 @@ def _greeting_name(text: str, word: re.Match[str], given: dict[str, int]) -> boo
 
 def _title_words(text: str) -> bool:
     words = text.split()
-    return 2 <= len(words) <= 10 and all(w[0].isupper() or w.lower() in _SMALL for w in words)
-
-
-def _initials_before(text: str, paren: int, letters: str) -> Span | None:
-    """The run of capitalised words right before '(' whose initials spell ``letters``."""
-    offset = max(0, paren - 200)
-    words = list(_WORD.finditer(text, offset, paren))
-    if not words or text[words[-1].end() : paren].strip():
-        return None
-    initials = ""
-    for word in reversed(words):
-        if word.group().lower() in _SMALL:
-            continue
-        if not word.group()[0].isupper():
-            return None
-        initials = word.group()[0] + initials
-        if initials == letters:
-            return (word.start(), words[-1].end())
-        if len(initials) >= len(letters):
-            return None
-    return None
+    return 2 <= len(words) <= 10 and all(w[0].isupper() or w.lower() in SMALL_WORDS for w in words)

@@ -7,6 +7,7 @@ The token helpers split a person's name into the parts the surname and partial-n
 
 from __future__ import annotations
 
+import re
 import string
 from functools import lru_cache
 
@@ -16,6 +17,11 @@ from unidecode import unidecode
 _TURKISH = str.maketrans({"İ": "I", "ı": "i"})
 _DROP = str.maketrans("", "", ".'`")
 _TO_SPACE = str.maketrans({c: " " for c in string.punctuation if c not in ".'`"})
+
+# A word of a name: letters first, then letters, digits, apostrophes and hyphens.
+WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+# Small words a name or an acronym's expansion may hold without a capital ("Islamic State of Iraq").
+SMALL_WORDS = frozenset("of the and for in on at to de du des la le al el".split())
 
 # Words before a name that are not part of it ("President Erdogan", "Gen. Joseph Dunford").
 TITLES = frozenset(
@@ -99,3 +105,23 @@ def contains_run(words: list[str], part: list[str]) -> bool:
     """True when ``part`` occurs as a contiguous run of whole words inside ``words``."""
     size = len(part)
     return any(words[i : i + size] == part for i in range(len(words) - size + 1))
+
+
+def initials_before(text: str, paren: int, letters: str) -> tuple[int, int] | None:
+    """The run of capitalised words right before '(' whose initials spell ``letters``."""
+    offset = max(0, paren - 200)
+    words = list(WORD.finditer(text, offset, paren))
+    if not words or text[words[-1].end() : paren].strip():
+        return None
+    initials = ""
+    for word in reversed(words):
+        if word.group().lower() in SMALL_WORDS:
+            continue
+        if not word.group()[0].isupper():
+            return None
+        initials = word.group()[0] + initials
+        if initials == letters:
+            return (word.start(), words[-1].end())
+        if len(initials) >= len(letters):
+            return None
+    return None

@@ -111,7 +111,7 @@ def _create_queue(conn: Connection) -> None:
     for index in schema.links.indexes:
         index.create(conn, checkfirst=True)
     # Stores from before the queue have resolved entities but no fingerprint: the next ingest
-    # recomputes every entity once (casegraph.pipeline.resolve_pending).
+    # recomputes every entity once (casegraph.resolve.update.resolve_pending).
 
 
 def _add_entity_keys(conn: Connection) -> None:
@@ -125,11 +125,25 @@ def _add_entity_keys(conn: Connection) -> None:
     # the next ingest recomputes them all.
 
 
+def _add_groups(conn: Connection) -> None:
+    """5: groups, their blocking keys and candidate matches, and reviewer decisions."""
+    for table in (schema.groups, schema.group_blocks, schema.matches, schema.decisions):
+        table.create(conn, checkfirst=True)
+    columns = {c["name"] for c in inspect(conn).get_columns("entity_mentions")}
+    if "grp" not in columns:
+        conn.execute(text("ALTER TABLE entity_mentions ADD COLUMN grp VARCHAR(40)"))
+        conn.execute(text("CREATE INDEX ix_entity_mentions_grp ON entity_mentions (grp)"))
+    for index in schema.decisions.indexes:
+        index.create(conn, checkfirst=True)
+    # The resolver fingerprint changed with this version: the next ingest regroups every document.
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _create_tables),
     (2, _create_fulltext),
     (3, _create_queue),
     (4, _add_entity_keys),
+    (5, _add_groups),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -141,6 +141,53 @@ entity_mentions = Table(
     metadata,
     Column("mention", String(20), primary_key=True),
     Column("entity", String(20), nullable=False, index=True),
+    Column("grp", String(40), index=True),  # the mention's group (migration 5)
+)
+
+# Groups: the in-document clusters of the case joined by type and name key (resolve.across.group_mentions),
+# kept with their statistics so that a new document updates them in place. Entities join groups.
+groups = Table(
+    "groups",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("type", String(16), nullable=False),
+    Column("key", Text, nullable=False),
+    Column("stats", JSON, nullable=False),  # resolve.across.NameStats
+    Column("mention_count", Integer, nullable=False),
+    Column("entity", String(40), nullable=False, index=True),
+)
+
+# Blocking keys of each group (resolve.match.block_keys): only groups sharing a key are compared.
+group_blocks = Table(
+    "group_blocks",
+    metadata,
+    Column("block", Text, nullable=False, index=True),
+    Column("grp", String(40), nullable=False, index=True),
+)
+
+# Scored candidate pairs of groups (a < b) the matcher found; >= match.AUTO merge, others await review.
+matches = Table(
+    "matches",
+    metadata,
+    Column("a", String(40), nullable=False, index=True),
+    Column("b", String(40), nullable=False, index=True),
+    Column("score", Float, nullable=False),
+    Column("rule", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+)
+
+# Reviewer decisions: never touched by resolution, re-applied whenever entities are recomputed.
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # positive | negative | unsure | split | rename | retype
+    Column("a", String(80), nullable=False),  # a group id, or a mention id for split
+    Column("b", String(200)),  # a group id, or a list reference ("ftm:<id>") for xref
+    Column("value", Text),  # the name (rename), the type (retype), the groups left (split)
+    Column("author", Text, nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
 )
 
 failures = Table(
@@ -153,7 +200,7 @@ failures = Table(
 
 # The resolution queue: documents whose mentions still need resolving, and entities made stale by a
 # re-extracted or deleted document. Written in the same transaction as the change that causes it, so
-# an interrupted run leaves the work queued, never lost (see casegraph.pipeline.resolve_pending).
+# an interrupted run leaves the work queued, never lost (see casegraph.resolve.update.resolve_pending).
 pending_docs = Table("pending_docs", metadata, Column("doc", String(64), primary_key=True))
 pending_entities = Table("pending_entities", metadata, Column("entity", String(20), primary_key=True))
 
@@ -167,6 +214,8 @@ store_meta = Table(
 
 Index("ix_entities_name", entities.c.name)
 Index("ix_links_source", links.c.source)
+Index("ix_decisions_a", decisions.c.a)
+Index("ix_decisions_b", decisions.c.b)
 
 # Tables that hold one document's observations; re-extraction replaces these rows.
 OBSERVATIONS = (mentions, links, relations, quotes, times, vals, events)

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy import Connection, bindparam, delete, insert, select, text
+from sqlalchemy import update as update_
 from sqlalchemy.exc import SQLAlchemyError
 
 from casegraph.errors import StoreError
 from casegraph.model import Document, Entity, Event, Extraction
-from casegraph.resolve.across import NameStats
 from casegraph.store import schema
 from casegraph.store.base import Store, in_chunks
+
+if TYPE_CHECKING:
+    from casegraph.resolve.entities import Decision, Group
+    from casegraph.resolve.update import CaseUpdate
 
 
 def _now() -> str:
@@ -25,9 +29,9 @@ def _rows(items: Iterable[Any], **extra: Any) -> list[dict[str, Any]]:
     return [{**dataclasses.asdict(item), **extra} for item in items]
 
 
-def _queue_entities(conn: Connection, ids: Iterable[str]) -> None:
-    """Put entities on the resolution queue (once each)."""
-    new = set(ids)
+def _queue_groups(conn: Connection, ids: Iterable[str | None]) -> None:
+    """Put groups on the resolution queue (once each)."""
+    new = {i for i in ids if i}
     if not new:
         return
     t = schema.pending_entities
@@ -37,16 +41,27 @@ def _queue_entities(conn: Connection, ids: Iterable[str]) -> None:
         conn.execute(insert(t), [{"entity": e} for e in sorted(new)])
 
 
-def _entity_row(entity: Entity, stats: NameStats | None) -> dict[str, Any]:
+def _entity_row(entity: Entity, count: int) -> dict[str, Any]:
     return {
         "id": entity.id,
         "type": entity.type,
         "name": entity.name,
         "aliases": entity.aliases,
         "reasons": entity.reasons,
-        "mention_count": stats.count if stats is not None else len(entity.mentions),
+        "mention_count": count,
         "key": entity.key,
-        "stats": stats.to_json() if stats is not None else None,
+        "stats": None,
+    }
+
+
+def _group_row(group: Group, entity: str) -> dict[str, Any]:
+    return {
+        "id": group.id,
+        "type": group.type,
+        "key": group.key,
+        "stats": group.stats.to_json(),
+        "mention_count": group.stats.count,
+        "entity": entity,
     }
 
 
@@ -133,7 +148,7 @@ class Writer:
             )
         mention_ids = select(schema.mentions.c.id).where(schema.mentions.c.doc == doc_id)
         owned = schema.entity_mentions.c.mention.in_(mention_ids)
-        _queue_entities(conn, conn.execute(select(schema.entity_mentions.c.entity).where(owned)).scalars())
+        _queue_groups(conn, conn.execute(select(schema.entity_mentions.c.grp).where(owned)).scalars())
         conn.execute(delete(schema.entity_mentions).where(owned))
         conn.execute(delete(schema.pending_docs).where(schema.pending_docs.c.doc == doc_id))
         for table in schema.OBSERVATIONS:
@@ -144,94 +159,106 @@ class Writer:
         """Remove one document and its observations."""
         self._run("delete a document", self._delete_document, doc_id)
 
-    def replace_entities(
-        self,
-        entities: Sequence[Entity],
-        *,
-        stats: Mapping[str, NameStats] | None = None,
-        fingerprint: str | None = None,
-    ) -> None:
-        """Replace all of the case's entity clusters (a judgement, recomputed from every observation).
+    def update_case(self, update: CaseUpdate) -> None:
+        """Write one resolution step (``resolve.update``): its groups with their blocking keys and
+        matches, its entities and memberships; take its documents and groups off the queue."""
+        self._run("write entities", self._update_case, update)
 
-        Empties the resolution queue, and records the fingerprint of the resolver that made them.
-        """
-        self._run("write entities", self._replace_entities, entities, stats or {}, fingerprint)
-
-    def _replace_entities(
-        self,
-        conn: Connection,
-        entities: Sequence[Entity],
-        stats: Mapping[str, NameStats],
-        fingerprint: str | None,
-    ) -> None:
-        conn.execute(delete(schema.entity_mentions))
-        conn.execute(delete(schema.entities))
-        conn.execute(delete(schema.pending_docs))
-        conn.execute(delete(schema.pending_entities))
-        if fingerprint is not None:
-            self._set_meta(conn, "resolver", fingerprint)
-        self._insert_entities(conn, entities, stats)
-
-    def update_entities(
-        self,
-        stale: Collection[str],
-        entities: Sequence[Entity],
-        *,
-        stats: Mapping[str, NameStats],
-        members: Sequence[tuple[str, str]],
-        docs: Collection[str],
-    ) -> None:
-        """Rewrite the ``stale`` entities' rows as ``entities`` (dropping those not among them), add the
-        (mention, entity) ``members``, and take ``docs`` and ``stale`` off the resolution queue."""
-        self._run("write entities", self._update_entities, stale, entities, stats, members, docs)
-
-    def _update_entities(
-        self,
-        conn: Connection,
-        stale: Collection[str],
-        entities: Sequence[Entity],
-        stats: Mapping[str, NameStats],
-        members: Sequence[tuple[str, str]],
-        docs: Collection[str],
-    ) -> None:
-        for part in in_chunks(stale):
+    def _update_case(self, conn: Connection, update: CaseUpdate) -> None:
+        g, em = schema.groups, schema.entity_mentions
+        for part in in_chunks(update.dropped | set(update.groups)):
+            conn.execute(delete(g).where(g.c.id.in_(part)))
+        for part in in_chunks(update.dropped):
+            conn.execute(delete(schema.group_blocks).where(schema.group_blocks.c.grp.in_(part)))
+            conn.execute(delete(schema.matches).where(schema.matches.c.a.in_(part)))
+            conn.execute(delete(schema.matches).where(schema.matches.c.b.in_(part)))
+        for part in in_chunks(update.old_entities):
             conn.execute(delete(schema.entities).where(schema.entities.c.id.in_(part)))
+        for part in in_chunks(update.stale):
             conn.execute(delete(schema.pending_entities).where(schema.pending_entities.c.entity.in_(part)))
-        for part in in_chunks(docs):
+        for part in in_chunks(update.docs):
             conn.execute(delete(schema.pending_docs).where(schema.pending_docs.c.doc.in_(part)))
-        if entities:
-            conn.execute(insert(schema.entities), [_entity_row(e, stats[e.id]) for e in entities])
-        if members:
-            conn.execute(insert(schema.entity_mentions), [{"mention": m, "entity": e} for m, e in members])
+        entity_of = update.group_entity
+        if update.groups:
+            conn.execute(insert(g), [_group_row(grp, entity_of[gid]) for gid, grp in update.groups.items()])
+            conn.execute(
+                update_(em).where(em.c.grp == bindparam("g")).values(entity=bindparam("e")),
+                [{"g": gid, "e": entity_of[gid]} for gid in sorted(update.groups)],
+            )
+        if update.blocks:
+            conn.execute(insert(schema.group_blocks), [{"block": b, "grp": gid} for b, gid in update.blocks])
+        if update.edges:
+            conn.execute(insert(schema.matches), [dataclasses.asdict(e) for e in update.edges])
+        if update.entities:
+            conn.execute(insert(schema.entities), [_entity_row(e, n) for e, n in update.entities])
+        if update.members:
+            conn.execute(
+                insert(em),
+                [{"mention": m, "entity": entity_of[gid], "grp": gid} for m, gid in update.members],
+            )
 
     @staticmethod
     def _set_meta(conn: Connection, key: str, value: str) -> None:
         conn.execute(delete(schema.store_meta).where(schema.store_meta.c.key == key))
         conn.execute(insert(schema.store_meta).values(key=key, value=value))
 
-    @staticmethod
-    def _insert_entities(
-        conn: Connection, entities: Sequence[Entity], stats: Mapping[str, NameStats]
-    ) -> None:
-        if not entities:
-            return
-        conn.execute(insert(schema.entities), [_entity_row(e, stats.get(e.id)) for e in entities])
-        conn.execute(
-            insert(schema.entity_mentions),
-            [{"mention": m, "entity": e.id} for e in entities for m in e.mentions],
-        )
-
     def restart_resolution(self, fingerprint: str) -> None:
         """Drop every entity and queue every document, for a resolver with other rules or aliases."""
         self._run("queue documents for resolution", self._restart_resolution, fingerprint)
 
     def _restart_resolution(self, conn: Connection, fingerprint: str) -> None:
-        conn.execute(delete(schema.entity_mentions))
-        conn.execute(delete(schema.entities))
+        for table in (
+            schema.entity_mentions,
+            schema.entities,
+            schema.groups,
+            schema.group_blocks,
+            schema.matches,
+        ):
+            conn.execute(delete(table))
         conn.execute(delete(schema.pending_entities))
         conn.execute(delete(schema.pending_docs))
         conn.execute(insert(schema.pending_docs).from_select(["doc"], select(schema.documents.c.id)))
         self._set_meta(conn, "resolver", fingerprint)
+
+    def add_decision(
+        self, decision: Decision, *, queue: Iterable[str] = (), requeue: Iterable[str] = ()
+    ) -> int:
+        """Store a reviewer decision and queue what it changes: the groups ``queue`` and the documents
+        ``requeue`` (whose mentions are grouped again). Return the decision's id."""
+        return int(self._run("record a decision", self._add_decision, decision, set(queue), set(requeue)))
+
+    def _add_decision(self, conn: Connection, decision: Decision, queue: set[str], requeue: set[str]) -> int:
+        row = {k: v for k, v in dataclasses.asdict(decision).items() if k != "id"}
+        key = conn.execute(insert(schema.decisions).values(**row)).inserted_primary_key
+        if key is None:  # an insert into a table with an integer key always returns it
+            raise StoreError(f"the store {self.store.location} did not number the new decision")
+        new_id = key[0]
+        self._queue_change(conn, queue, requeue)
+        return int(new_id)
+
+    def remove_decision(
+        self, decision_id: int, *, queue: Iterable[str] = (), requeue: Iterable[str] = ()
+    ) -> None:
+        """Remove a reviewer decision and queue what it had changed."""
+        self._run("remove a decision", self._remove_decision, decision_id, set(queue), set(requeue))
+
+    def _remove_decision(
+        self, conn: Connection, decision_id: int, queue: set[str], requeue: set[str]
+    ) -> None:
+        conn.execute(delete(schema.decisions).where(schema.decisions.c.id == decision_id))
+        self._queue_change(conn, queue, requeue)
+
+    @staticmethod
+    def _queue_change(conn: Connection, queue: set[str], requeue: set[str]) -> None:
+        """Queue groups, and documents whose mentions leave their groups to be grouped again."""
+        em, m = schema.entity_mentions, schema.mentions
+        for doc in sorted(requeue):
+            owned = em.c.mention.in_(select(m.c.id).where(m.c.doc == doc))
+            queue |= {g for g in conn.execute(select(em.c.grp).where(owned)).scalars() if g}
+            conn.execute(delete(em).where(owned))
+            conn.execute(delete(schema.pending_docs).where(schema.pending_docs.c.doc == doc))
+            conn.execute(insert(schema.pending_docs).values(doc=doc))
+        _queue_groups(conn, queue)
 
     def record_failure(self, path: str, reason: str) -> None:
         """Remember that a file failed, with its one-line reason, for `casegraph failures`."""

@@ -7,9 +7,9 @@ from typing import Any
 import psycopg
 
 from casegraph.model import Count, Document, Event, Extraction, Participant
-from casegraph.pipeline import resolve_store
 from casegraph.query.case import case_data, entities, failures, summary
 from casegraph.query.entity import entity_page, find_entity
+from casegraph.resolve.update import resolve_store
 from casegraph.store import Writer, open_store
 from tests.conftest import pg_database_url
 from tests.store.test_store import extraction
@@ -39,10 +39,34 @@ def test_case_data_maps_event_mentions_and_dates(store_db: str) -> None:
     data = case_data(store)
     owner = {m["id"]: e["id"] for e in data["entities"] for m in e["mentions"]}
     (event,) = data["events"]
-    assert event["date"] == {"text": time.text, "value": time.value}
+    # Events are read as incidents (casegraph.query.incidents): each part names its source document.
+    doc = ext.doc.id
+    assert event["date"] == {
+        "text": time.text,
+        "value": time.value,
+        "precision": "unknown",
+        "end_value": None,
+        "modifier": "",
+        "source": doc,
+    }
     assert event["place"] == owner[place.id]
-    assert event["participants"] == [{"role": "attacker", "entity": owner[bali.id]}]
-    assert event["counts"] == [{"what": "killed", "value": 35, "qualifier": "exact"}]
+    assert event["participants"] == [{"role": "attacker", "entity": owner[bali.id], "sources": [doc]}]
+    assert event["counts"] == [
+        {
+            "what": "killed",
+            "value": 35,
+            "qualifier": "exact",
+            "source": doc,
+            "event": "ev1",
+            "start": 0,
+            "end": 5,
+            "text": ext.doc.text[0:5],
+        }
+    ]
+    assert event["sources"] == [doc] and event["conflicts"] == []
+    assert event["evidence"] == [
+        {"doc": doc, "start": 0, "end": 38, "text": ext.doc.text[0:38], "event": "ev1"}
+    ]
     assert entities(store) == data["entities"]
     store.close()
 
