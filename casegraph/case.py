@@ -144,9 +144,9 @@ class Case:
         threshold: float = REVIEW,
         accept: float | None = None,
         author: str | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> dict[str, Any]:
         """Match the case's entities against a FollowTheMoney list; record matches scoring ``accept`` or
-        more as decisions. Returns the candidates, best first."""
+        more as decisions. Returns the candidates (best first), the entries read and schemata skipped."""
         return decide.xref_list(self.store, Path(against), threshold=threshold, accept=accept, author=author)
 
     def close(self) -> None:

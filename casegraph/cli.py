@@ -538,10 +538,13 @@ def xref(
     Example: casegraph xref --against wanted.ftm.json --accept 0.95
     """
     with _case(db) as case:
-        items = case.xref(against, threshold=threshold, accept=accept, author=author)
+        result = case.xref(against, threshold=threshold, accept=accept, author=author)
     if as_json:
-        _print_json(items)
+        _print_json(result)
         return
+    skipped = ", ".join(f"{n} {schema}" for schema, n in result["skipped"].items())
+    out.print(f"{result['entries']} list entries read" + (f"; skipped: {skipped}" if skipped else ""))
+    items = result["candidates"]
     if not items:
         out.print(f"no entity of the case matches {escape(str(against))} at {threshold} or more")
         return

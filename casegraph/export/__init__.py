@@ -38,6 +38,7 @@ class Maybe:
 
 NUMBER = (int, float)
 EVIDENCE = {"doc": str, "start": int, "end": int, "text": str}
+READING = {"value": NUMBER, "qualifier": str, "sources": [str]}  # one of an incident's conflicting counts
 RECORDS: dict[str, dict[str, Any]] = {
     "documents": {
         "id": str,
@@ -65,6 +66,8 @@ RECORDS: dict[str, dict[str, Any]] = {
         "place": Opt(str),
         "participants": [{"role": str, "entity": Opt(str)}],
         "counts": [{"what": str, "value": NUMBER, "qualifier": str}],
+        "sources": Maybe([str]),
+        "conflicts": Maybe([{"what": str, "values": [READING]}]),
         "evidence": [EVIDENCE],
     },
     "quotes": {
@@ -179,6 +182,8 @@ def _references(data: dict[str, Any]) -> Iterable[tuple[str, str | None, str]]:
         yield f"quotes[{i}].doc", quote.get("doc"), "doc"
     for i, event in enumerate(data.get("events", [])):
         yield f"events[{i}].place", event["place"], "entity"
+        for j, doc in enumerate(event.get("sources", [])):
+            yield f"events[{i}].sources[{j}]", doc, "doc"
         for j, part in enumerate(event["participants"]):
             yield f"events[{i}].participants[{j}].entity", part["entity"], "entity"
 

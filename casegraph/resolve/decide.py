@@ -27,7 +27,7 @@ from casegraph.resolve.entities import JUDGEMENTS, Decision, effective
 from casegraph.resolve.match import Side
 from casegraph.resolve.names import name_key
 from casegraph.resolve.update import load_decisions, resolve_pending
-from casegraph.resolve.xref import load_list, xref
+from casegraph.resolve.xref import read_list, xref
 from casegraph.store import Store, Writer, schema
 
 
@@ -113,11 +113,13 @@ def record_xref(
 
 def xref_list(
     store: Store, path: Path, *, threshold: float, accept: float | None, author: str | None = None
-) -> list[dict[str, Any]]:
-    """Match the case's entities against a FollowTheMoney list; record those scoring ``accept`` or more."""
+) -> dict[str, Any]:
+    """Match the case's entities against a FollowTheMoney list; record those scoring ``accept`` or more.
+
+    Returns the candidates (best first), how many list entries were read, and the schemata skipped."""
     if not 0 < threshold <= 1 or (accept is not None and not 0 < accept <= 1):
         raise DecisionError("scores are between 0 and 1: e.g. --threshold 0.6 --accept 0.95")
-    entries = load_list(path)
+    listed = read_list(path)
     e = schema.entities
     with store.read() as conn:
         rows = conn.execute(
@@ -126,7 +128,7 @@ def xref_list(
         sides = [Side(eid, type_, (name, *aliases), int(n)) for eid, type_, name, aliases, n in rows]
     names = {s.id: s.names[0] for s in sides}
     found = []
-    for match in xref(sides, entries, threshold=threshold):
+    for match in xref(sides, listed.entries, threshold=threshold):
         item = {**dataclasses.asdict(match), "entity_name": names.get(match.entity, ""), "recorded": None}
         if accept is not None and match.score >= accept:
             note = f"{match.score:.2f} {match.reason} (from {path.name})"
@@ -135,7 +137,11 @@ def xref_list(
             )
             item["recorded"] = done.id
         found.append(item)
-    return found
+    return {
+        "candidates": found,
+        "entries": len(listed.entries),
+        "skipped": dict(sorted(listed.skipped.items())),
+    }
 
 
 def undo(store: Store, decision_id: int) -> Decision:

@@ -38,6 +38,7 @@ from functools import cache, lru_cache
 from typing import TypeVar
 
 from rapidfuzz import fuzz
+from rigour.names.org_types import remove_org_types
 from rigour.text.phonetics import metaphone
 
 from casegraph.resolve.aliases import is_acronym
@@ -70,7 +71,7 @@ GENERIC = frozenset(
     federation embassy consulate prosecutor prosecutors prosecution media news press north south east
     west northern southern eastern western central new national international islamic""".split()
 )
-RULES = ("alias", "same_name", "acronym", "translit", "middle", "surname", "initials", "fuzzy")
+RULES = ("alias", "same_name", "acronym", "legal_form", "translit", "middle", "surname", "initials", "fuzzy")
 _VOWELS = frozenset("aeiouy")
 # Consonant pairs that romanisations swap freely (Ahmet/Ahmad, Yakub/Yakup, Qaeda/Kaeda).
 _CHEAP = frozenset(frozenset(p) for p in ("dt", "bp", "ck", "kq", "sz", "gk", "vw"))
@@ -320,7 +321,7 @@ def compare(a: Side, b: Side) -> Match | None:
         a, b = b, a  # one order for both calls: compare(a, b) == compare(b, a), reason included
     found = [_alias(a, b)]
     if a.type in ("organization", "misc"):
-        found.append(_acronym(a, b))
+        found += [_acronym(a, b), _legal_form(a, b)]
     if a.type == "person":
         found += [_people(a, b), _surname(a, b)]
     else:
@@ -383,6 +384,21 @@ def _acronym(a: Side, b: Side) -> Match | None:
             score = 0.92 if len(letters) >= 3 else 0.75
             return _match(score, "acronym", f"{short!r} ~ {long!r}: the initials of its words")
     return None
+
+
+def _legal_form(a: Side, b: Side) -> Match | None:
+    """'Ersoy Auto Export BVBA' ~ 'Ersoy Auto Export': the same name once legal forms are left out."""
+    for x, y in _pairs(_profile(a).first, _profile(b).first):
+        bare_x, bare_y = _without_legal_form(x), _without_legal_form(y)
+        if bare_x and bare_x == bare_y and name_key(x) != name_key(y) and len(bare_x.split()) >= 2:
+            return _match(0.95, "legal_form", f"{x!r} ~ {y!r}: the same name but for the legal form")
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _without_legal_form(name: str) -> str:
+    """A name's key with legal forms (Ltd, GmbH, BVBA, ...: rigour's list) left out."""
+    return " ".join(remove_org_types(name_key(name)).split())
 
 
 def _pairs(xs: Sequence[T], ys: Sequence[T], *, both_ways: bool = False) -> Iterable[tuple[T, T]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -185,3 +186,34 @@ def test_cli_decision_commands(case: Case) -> None:
     undone = runner.invoke(cli, ["undo", "1", "--db", db])
     assert undone.exit_code == 0 and "removed" in undone.output
     assert "Selim" in names(case)
+
+
+def test_cli_xref_prints_candidates_and_records_accepted_matches(case: Case) -> None:
+    db = str(case.store.location)
+    wanted = str(REPO / "tests" / "fixtures" / "resolve" / "wanted.ftm.json")
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["xref", "--against", wanted, "--db", db])
+    assert shown.exit_code == 0, shown.output
+    assert "skipped: 1 Ownership, 1 Vessel" in shown.output and "wanted-isil" in shown.output
+    assert case.decisions() == []  # without --accept nothing is recorded
+    taken = runner.invoke(cli, ["xref", "--against", wanted, "--db", db, "--accept", "0.95", "--json"])
+    result = json.loads(taken.output)
+    recorded = {c["list_id"]: c["entity_name"] for c in result["candidates"] if c["recorded"]}
+    assert recorded == {"wanted-isil": "Islamic State", "wanted-pkk": "Kurdistan Workers' Party"}
+    page = case.entity("Islamic State")
+    assert [(d["kind"], d["b"]) for d in page["decisions"]] == [("xref", "ftm:wanted-isil")]
+    # The decision names the entity's group: it survives a full recompute.
+    resolve_store(case.store)
+    assert [d["b"] for d in case.entity("Islamic State")["decisions"]] == ["ftm:wanted-isil"]
+
+
+def test_cli_xref_refuses_a_bad_list_in_one_line(case: Case, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ftm.json"
+    bad.write_text('{"id": "x", "schema": "Person", "properties": {"name": ["A"]}}\nnot json\n')
+    result = CliRunner().invoke(cli, ["xref", "--against", str(bad), "--db", str(case.store.location)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "line 2" in result.output
+    missing = CliRunner().invoke(
+        cli, ["xref", "--against", str(tmp_path / "no.json"), "--db", str(case.store.location)]
+    )
+    assert missing.exit_code == 1 and "no.json" in missing.output

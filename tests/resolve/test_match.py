@@ -495,3 +495,11 @@ def test_block_keys_random_names_match_only_with_a_shared_key(type_: str, spelli
 def test_block_keys_stay_within_three_per_word(sides: tuple[Side, Side]) -> None:
     for s in sides:
         assert len(block_keys(s)) <= 3 * word_count(s)
+
+
+def test_compare_legal_form_is_left_out_of_organization_names() -> None:
+    found = compare(side("organization", "Ersoy Auto Export BVBA"), side("organization", "Ersoy Auto Export"))
+    assert found is not None and found.rule == "legal_form" and found.score >= AUTO
+    # Not when one word is left: "Acme GmbH" and "Acme Ltd" may as well be two companies.
+    other = compare(side("organization", "Acme GmbH"), side("organization", "Acme Ltd"))
+    assert other is None or other.rule != "legal_form"
