@@ -560,6 +560,40 @@ def xref(
     out.print(table)
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (this machine only)."
+)
+@click.option(
+    "--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."
+)
+def serve(db: str, host: str, port: int) -> None:
+    """The HTTP API and web UI over a case: search, documents, entities, graph, timeline, map, review.
+
+    Example: casegraph serve --db out/demo.db  (then open http://127.0.0.1:8765/)
+    """
+    if host not in LOOPBACK:
+        raise click.UsageError(
+            f"--host {host}: casegraph serve has no authentication yet, so it only listens on this "
+            "machine (127.0.0.1, localhost or ::1); reach it from elsewhere through an SSH tunnel"
+        )
+    import uvicorn
+
+    from casegraph.serve.app import create_app
+
+    try:
+        app = create_app(db)
+    except CasegraphError as exc:
+        raise click.ClickException(str(exc)) from exc
+    shown = f"[{host}]" if ":" in host else host
+    out.print(f"casegraph: serving {escape(db)} at http://{shown}:{port}/  (Ctrl-C stops)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 @cli.command(name="settings")
 def show_settings() -> None:
     """List every setting, its environment variable, current value and help."""

@@ -96,29 +96,70 @@ def split_snippet(raw: str) -> list[tuple[str, bool]]:
     return parts
 
 
-def search(store: Store, query: str, *, limit: int = 20) -> SearchResult:
+@dataclass(frozen=True)
+class Filters:
+    """What narrows a search: documents naming an entity, dated within a range; entities of a type."""
+
+    entity: str | None = None
+    type: str | None = None
+    date_from: str | None = None  # ISO prefix: 2015, 2015-07, 2015-07-20
+    date_to: str | None = None
+
+    def sql(self) -> tuple[str, dict[str, Any]]:
+        """The condition on documents ``d`` and its parameters."""
+        parts: list[str] = []
+        params: dict[str, Any] = {}
+        if self.entity is not None:
+            parts.append(
+                "d.id IN (SELECT m.doc FROM mentions m JOIN entity_mentions em ON em.mention = m.id "
+                "WHERE em.entity = :f_entity)"
+            )
+            params["f_entity"] = self.entity
+        if self.date_from is not None:
+            parts.append("d.date >= :f_from")
+            params["f_from"] = self.date_from
+        if self.date_to is not None:
+            parts.append("substr(d.date, 1, :f_to_len) <= :f_to")
+            params.update(f_to=self.date_to, f_to_len=len(self.date_to))
+        return "".join(f" AND {p}" for p in parts), params
+
+
+NO_FILTERS = Filters()
+_ISO_PREFIX = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def check_filters(filters: Filters) -> None:
+    """Refuse dates that are not ISO prefixes, so that comparisons by text stay right."""
+    for name, value in (("from", filters.date_from), ("to", filters.date_to)):
+        if value is not None and not _ISO_PREFIX.fullmatch(value):
+            raise QueryError(f"{name} must be a date such as 2015, 2015-07 or 2015-07-20, not {value!r}")
+
+
+def search(store: Store, query: str, *, limit: int = 20, filters: Filters = NO_FILTERS) -> SearchResult:
     """Search document text and entity names; documents come best first, ties by path."""
     if limit < 1:
         raise QueryError("limit must be at least 1")
+    check_filters(filters)
     result = SearchResult(query=query)
     find = _pg_hits if store.dialect == "postgresql" else _sqlite_hits
     with store.read() as conn:
         result.hits = [
             Hit(doc=r[0], path=r[1], title=r[2], date=r[3], snippet=split_snippet(r[4]), score=float(r[5]))
-            for r in find(conn, query, limit)
+            for r in find(conn, query, limit, filters)
         ]
-        result.entities = _matching_entities(conn, query, limit=limit)
+        result.entities = _matching_entities(conn, query, limit=limit, type_=filters.type)
     return result
 
 
-def _sqlite_hits(conn: Connection, query: str, limit: int) -> list[tuple[Any, ...]]:
+def _sqlite_hits(conn: Connection, query: str, limit: int, filters: Filters) -> list[tuple[Any, ...]]:
+    where, params = filters.sql()
     sql = text(
         "SELECT d.id, d.path, d.title, d.date, "
         f"snippet(doc_fts, 1, '{_HIT_OPEN}', '{_HIT_CLOSE}', ' … ', 24), -bm25(doc_fts) AS score "
         "FROM doc_fts JOIN documents d ON d.rowid = doc_fts.rowid "
-        "WHERE doc_fts MATCH :q ORDER BY score DESC, d.path LIMIT :limit"
+        f"WHERE doc_fts MATCH :q{where} ORDER BY score DESC, d.path LIMIT :limit"
     )
-    return [tuple(r) for r in conn.execute(sql, {"q": fts_query(query), "limit": limit})]
+    return [tuple(r) for r in conn.execute(sql, {"q": fts_query(query), "limit": limit, **params})]
 
 
 # Snippets read at most this much of a document: ts_headline re-parses the text it is given (about
@@ -130,15 +171,17 @@ _HEADLINE = (
 )
 
 
-def _pg_hits(conn: Connection, query: str, limit: int) -> list[tuple[Any, ...]]:
+def _pg_hits(conn: Connection, query: str, limit: int, filters: Filters) -> list[tuple[Any, ...]]:
     tsquery, params = pg_tsquery(query)
+    where, extra = filters.sql()
+    params.update(extra)
     # Rank and cut first, then build snippets for the hits kept. Title words weigh A, text words B;
     # normalisation 1 divides by the log of the document's length, as bm25 favours shorter documents.
     # COLLATE "C": ties go by path in code-point order, as on SQLite, whatever the database's locale.
     sql = text(
         f"WITH q AS (SELECT {tsquery} AS q), "
         "best AS (SELECT d.id, ts_rank_cd(d.search, q.q, 1) AS score FROM documents d, q "
-        'WHERE d.search @@ q.q ORDER BY score DESC, d.path COLLATE "C" LIMIT :limit) '
+        f'WHERE d.search @@ q.q{where} ORDER BY score DESC, d.path COLLATE "C" LIMIT :limit) '
         "SELECT d.id, d.path, d.title, d.date, "
         f"ts_headline('casegraph', left(d.text, {_HEADLINE_CHARS}), q.q, :headline), best.score "
         'FROM best JOIN documents d ON d.id = best.id, q ORDER BY best.score DESC, d.path COLLATE "C"'
@@ -146,14 +189,16 @@ def _pg_hits(conn: Connection, query: str, limit: int) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in conn.execute(sql, {**params, "limit": limit, "headline": _HEADLINE})]
 
 
-def _matching_entities(conn: Connection, query: str, *, limit: int) -> list[dict[str, Any]]:
+def _matching_entities(
+    conn: Connection, query: str, *, limit: int, type_: str | None = None
+) -> list[dict[str, Any]]:
     t = schema.entities
     name = t.c.name.collate("C") if conn.dialect.name == "postgresql" else t.c.name  # as SQLite sorts
     needle = f"%{query.strip().strip(chr(34)).lower()}%"
-    rows = conn.execute(
-        select(t.c.id, t.c.type, t.c.name, t.c.mention_count)
-        .where(or_(func.lower(t.c.name).like(needle), func.lower(func.cast(t.c.aliases, Text)).like(needle)))
-        .order_by(t.c.mention_count.desc(), name)
-        .limit(limit)
-    ).all()
+    found = select(t.c.id, t.c.type, t.c.name, t.c.mention_count).where(
+        or_(func.lower(t.c.name).like(needle), func.lower(func.cast(t.c.aliases, Text)).like(needle))
+    )
+    if type_ is not None:
+        found = found.where(t.c.type == type_)
+    rows = conn.execute(found.order_by(t.c.mention_count.desc(), name).limit(limit)).all()
     return [{"id": r[0], "type": r[1], "name": r[2], "mentions": r[3]} for r in rows]
