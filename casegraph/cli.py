@@ -332,7 +332,7 @@ def failures(db: str, as_json: bool) -> None:
 @click.option("--limit", type=click.IntRange(1), help="Only the first N documents (a quick check).")
 @json_option
 def evaluate(dataset: str, split: str, data_dir: Path | None, limit: int | None, as_json: bool) -> None:
-    """Measure extraction quality on a public annotated dataset (conll, wikievents-coref).
+    """Measure extraction quality on a public annotated dataset (conll, wikievents-coref, crossdoc).
 
     Example: casegraph eval conll --split test
     """
@@ -355,7 +355,7 @@ def evaluate(dataset: str, split: str, data_dir: Path | None, limit: int | None,
     out.print(
         f"{dataset} {split}: F1 {result['f1']:.2f}  P {result['precision']:.2f}  R {result['recall']:.2f}"
     )
-    for name, row in sorted(result.get("per_type", {}).items()):
+    for name, row in sorted((result.get("per_type") or result.get("per_variant") or {}).items()):
         out.print(
             f"  {name:6} F1 {row['f1']:.2f}  P {row['precision']:.2f}  R {row['recall']:.2f}"
             f"  n={row['support']}"

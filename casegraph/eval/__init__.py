@@ -2,7 +2,9 @@
 
 ``evaluate("conll", split="test")`` (CoNLL-2003 NER) or ``evaluate("wikievents-coref", split="test")``
 (in-document coreference on WikiEvents) finds the data (``--data``, ``CASEGRAPH_EVAL_DIR`` or
-``<repo>/../shared/eval``) and returns the dataset's scores as a plain dict.
+``<repo>/../shared/eval``) and returns the dataset's scores as a plain dict. ``evaluate("crossdoc",
+split="dev")`` (cross-document merges on the real documents of ``<eval dir>/../corpus`` cut in two and
+re-spelled) reads the corpus beside that folder.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from casegraph import settings
 from casegraph.errors import EvalError
 from casegraph.eval.conll import evaluate_conll
 from casegraph.eval.coref import evaluate_wikievents_coref
+from casegraph.eval.crossdoc import evaluate_crossdoc
 
 EVAL_DIR_ENV = settings.SETTINGS["eval_dir"].env
 # Next to a source checkout: <repo>/../shared/eval (the repo root is two levels above this package).
@@ -24,6 +27,7 @@ DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "eval
 DATASETS: dict[str, Callable[..., dict[str, Any]]] = {
     "conll": evaluate_conll,
     "wikievents-coref": evaluate_wikievents_coref,
+    "crossdoc": evaluate_crossdoc,
 }
 
 

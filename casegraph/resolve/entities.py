@@ -11,9 +11,10 @@ Order of work inside a region, each step refused when it would join two groups a
 
 1. positive decisions (a reviewer's "these are the same"), in the order they were made;
 2. automatic matches, best score first (ties by ids), except bare surnames;
-3. a bare surname ("Bali") joins the one entity whose full name carries it, and only when exactly
-   one entity in the region does (leaving out those a reviewer kept apart from it); otherwise it
-   waits for review.
+3. a bare surname ("Bali") joins the one entity whose full name carries it and shares context with
+   it (their documents name some other group in common: a place, an organisation, a person), and
+   only when exactly one such entity in the region does (leaving out those a reviewer kept apart from
+   it); otherwise it waits for review.
 
 Rename and retype decisions then set the entity's name and type. The entity id is the smallest
 group id among its groups: the id of a group that is alone is the id it had before any merge.
@@ -119,6 +120,9 @@ class Region:
     edges: list[Edge]
     decisions: list[Decision]
     split_groups: Mapping[str, str] = field(default_factory=dict)  # mention id -> its own group id
+    # For the groups of bare-surname matches: the other groups named in their documents (None: unknown,
+    # every candidate counts).
+    context: Mapping[str, frozenset[str]] | None = None
 
 
 def effective(decisions: Iterable[Decision]) -> list[Decision]:
@@ -207,10 +211,17 @@ def _join_surnames(joiner: _Joiner, region: Region, edges: Sequence[Edge]) -> No
         by_bare.setdefault(bare, []).append((full, e))
     for bare, fulls in sorted(by_bare.items()):
         fulls = [(full, e) for full, e in fulls if not joiner.kept_apart(bare, full)]
+        if region.context is not None:
+            fulls = [(full, e) for full, e in fulls if _shared_context(region.context, bare, full)]
         roots = {joiner.sets.find(full) for full, _ in fulls} - {joiner.sets.find(bare)}
         if len(roots) == 1:
             full, e = min(fulls, key=lambda fe: fe[0])
             joiner.join(bare, full, f"{e.reason} (the only full name with it) [surname]")
+
+
+def _shared_context(context: Mapping[str, frozenset[str]], bare: str, full: str) -> bool:
+    """True when the documents of the bare surname and of the full name name some other group in common."""
+    return bool((context.get(bare, frozenset()) & context.get(full, frozenset())) - {bare, full})
 
 
 def _is_bare(a: Group, b: Group) -> bool:

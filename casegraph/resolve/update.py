@@ -48,6 +48,7 @@ class CaseUpdate:
     old_entities: set[str] = field(default_factory=set)  # entity rows removed
     entities: list[tuple[Entity, int]] = field(default_factory=list)  # (entity, mention count)
     members: list[tuple[str, str]] = field(default_factory=list)  # new (mention, group)
+    doc_groups: set[tuple[str, str]] = field(default_factory=set)  # (document, group) of the new members
 
 
 def resolve_pending(store: Store, *, chunk: int = RESOLVE_CHUNK) -> int:
@@ -121,6 +122,7 @@ def _update_groups(
         if stats.count
     }
     update.members = [(m.id, gid) for gid, group in grouped.items() for m in group.mentions]
+    update.doc_groups = {(m.doc, gid) for gid, group in grouped.items() for m in group.mentions}
     return update
 
 
@@ -136,11 +138,45 @@ def _join(conn: Connection, update: CaseUpdate, decisions: Sequence[Decision], t
     edges = [e for e in update.edges if e.a in groups and e.b in groups]
     edges += _stored_edges(conn, groups, exclude=update.dropped)
     split_groups = {d.a: split_group_id(d.a) for d in decisions if d.kind == "split"}
-    joined = join_region(Region(groups, edges, list(decisions), split_groups), table)
+    bare = {g for e in edges if e.rule == "surname" and e.merges for g in (e.a, e.b)}
+    context = _contexts(conn, bare, update)
+    joined = join_region(Region(groups, edges, list(decisions), split_groups, context), table)
     update.groups = groups
     for entity, members in joined:
         update.entities.append((entity, sum(groups[g].stats.count for g in members)))
         update.group_entity.update((g, entity.id) for g in members)
+
+
+CONTEXT_DOCS = 200  # documents of a group read for its context (the first by id)
+
+
+def _contexts(conn: Connection, ids: Collection[str], update: CaseUpdate) -> dict[str, frozenset[str]]:
+    """For each group: the other groups named in its documents (stored ones and this step's new ones)."""
+    em, m = schema.entity_mentions, schema.mentions
+    docs_of: dict[str, set[str]] = {g: set() for g in ids}
+    for doc, gid in update.doc_groups:
+        if gid in docs_of:
+            docs_of[gid].add(doc)
+    for part in in_chunks(ids):
+        rows = conn.execute(
+            select(em.c.grp, m.c.doc).distinct().join(m, m.c.id == em.c.mention).where(em.c.grp.in_(part))
+        )
+        for gid, doc in rows:
+            docs_of[gid].add(doc)
+    docs_of = {g: set(sorted(docs)[:CONTEXT_DOCS]) for g, docs in docs_of.items()}
+    wanted = set().union(*docs_of.values()) if docs_of else set()
+    named: dict[str, set[str]] = {d: set() for d in wanted}
+    for doc, gid in update.doc_groups:
+        if doc in named:
+            named[doc].add(gid)
+    for part in in_chunks(wanted):
+        rows = conn.execute(
+            select(m.c.doc, em.c.grp).distinct().join(em, em.c.mention == m.c.id).where(m.c.doc.in_(part))
+        )
+        for doc, gid in rows:
+            if gid:
+                named[doc].add(gid)
+    return {g: frozenset(x for d in docs for x in named[d]) - {g} for g, docs in docs_of.items()}
 
 
 def _candidates(conn: Connection, keys: dict[str, set[str]], *, exclude: Collection[str]) -> dict[str, Group]:

@@ -127,7 +127,9 @@ def test_ambiguous_surname_waits_for_review_and_unsure_takes_it_off(case: Case, 
     folder.mkdir()
     (folder / "a.txt").write_text("Police in Gaziantep detained Yusuf Demir on Tuesday, officials said.\n")
     (folder / "b.txt").write_text("Hasan Demir, a shopkeeper in Kilis, told reporters he had seen nothing.\n")
-    (folder / "c.txt").write_text("Prosecutors said Demir had travelled to Raqqa in 2015.\n")
+    (folder / "c.txt").write_text(
+        "Prosecutors in Gaziantep said Demir had travelled to Kilis and Raqqa in 2015.\n"
+    )
     assert case.ingest(folder, ref_date="2016-09-20").ok
     assert {"Yusuf Demir", "Hasan Demir", "Demir"} <= set(names(case))  # two full names: no merge
     pairs = [i for i in case.review() if i["rule"] == "surname"]

@@ -133,3 +133,26 @@ def test_join_region_does_not_depend_on_edge_order(order: int) -> None:
     decisions = [negative("g0", "g4")]
     ordered = edges if order == 0 else list(reversed(edges))
     assert join(groups, ordered, decisions) == join(groups, edges, decisions)
+
+
+def test_join_region_bare_surname_needs_context_shared_with_the_full_name() -> None:
+    bare, full = group("g0", "Jones"), group("g1", "Rupert Jones")
+    edge = [Edge("g0", "g1", AUTO, "surname", "surname")]
+    apart = {"g0": frozenset({"enron"}), "g1": frozenset({"army", "london"})}
+    region = Region({g.id: g for g in (bare, full)}, edge, [], {}, apart)
+    assert [m for _, m in join_region(region, NO_ALIASES)] == [["g0"], ["g1"]]
+    shared = {"g0": frozenset({"london", "enron"}), "g1": frozenset({"army", "london"})}
+    region = Region({g.id: g for g in (bare, full)}, edge, [], {}, shared)
+    assert [m for _, m in join_region(region, NO_ALIASES)] == [["g0", "g1"]]
+
+
+def test_join_region_surname_candidates_without_context_do_not_make_it_ambiguous() -> None:
+    bare, here, elsewhere = (
+        group("g0", "Sanders"),
+        group("g1", "Paul Sanders"),
+        group("g2", "Richard B Sanders"),
+    )
+    edges = [Edge("g0", "g1", AUTO, "surname", "s"), Edge("g0", "g2", AUTO, "surname", "s")]
+    context = {"g0": frozenset({"court"}), "g1": frozenset({"court"}), "g2": frozenset({"enron"})}
+    region = Region({g.id: g for g in (bare, here, elsewhere)}, edges, [], {}, context)
+    assert [m for _, m in join_region(region, NO_ALIASES)] == [["g0", "g1"], ["g2"]]

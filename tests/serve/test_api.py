@@ -187,7 +187,9 @@ def test_review_lists_uncertain_pairs(writable: TestClient, tmp_path: Path) -> N
     folder.mkdir()
     (folder / "a.txt").write_text("Police in Gaziantep detained Yusuf Demir on Tuesday, officials said.\n")
     (folder / "b.txt").write_text("Hasan Demir, a shopkeeper in Kilis, told reporters he had seen nothing.\n")
-    (folder / "c.txt").write_text("Prosecutors said Demir had travelled to Raqqa in 2015.\n")
+    (folder / "c.txt").write_text(
+        "Prosecutors in Gaziantep said Demir had travelled to Kilis and Raqqa in 2015.\n"
+    )
     from casegraph.case import Case
 
     assert Case(store).ingest(folder, ref_date="2016-09-20").ok
