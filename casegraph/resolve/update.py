@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection, func, or_, select
 
@@ -154,29 +155,28 @@ def _contexts(conn: Connection, ids: Collection[str], update: CaseUpdate) -> dic
     """For each group: the other groups named in its documents (stored ones and this step's new ones)."""
     em, m = schema.entity_mentions, schema.mentions
     docs_of: dict[str, set[str]] = {g: set() for g in ids}
-    for doc, gid in update.doc_groups:
-        if gid in docs_of:
-            docs_of[gid].add(doc)
-    for part in in_chunks(ids):
-        rows = conn.execute(
-            select(em.c.grp, m.c.doc).distinct().join(m, m.c.id == em.c.mention).where(em.c.grp.in_(part))
-        )
-        for gid, doc in rows:
-            docs_of[gid].add(doc)
+    for doc, gid in _doc_groups(conn, em.c.grp, ids, update):
+        docs_of[gid].add(doc)
     docs_of = {g: set(sorted(docs)[:CONTEXT_DOCS]) for g, docs in docs_of.items()}
-    wanted = set().union(*docs_of.values()) if docs_of else set()
-    named: dict[str, set[str]] = {d: set() for d in wanted}
-    for doc, gid in update.doc_groups:
-        if doc in named:
-            named[doc].add(gid)
-    for part in in_chunks(wanted):
+    named: dict[str, set[str]] = {}
+    for doc, gid in _doc_groups(conn, m.c.doc, set().union(*docs_of.values(), set()), update):
+        named.setdefault(doc, set()).add(gid)
+    return {g: frozenset(x for d in docs for x in named.get(d, ())) - {g} for g, docs in docs_of.items()}
+
+
+def _doc_groups(
+    conn: Connection, column: Any, values: Collection[str], update: CaseUpdate
+) -> set[tuple[str, str]]:
+    """The (document, group) pairs, stored or new in this step, whose ``column`` is one of ``values``."""
+    em, m = schema.entity_mentions, schema.mentions
+    side = 1 if column is em.c.grp else 0
+    found = {pair for pair in update.doc_groups if pair[side] in values}
+    for part in in_chunks(values):
         rows = conn.execute(
-            select(m.c.doc, em.c.grp).distinct().join(em, em.c.mention == m.c.id).where(m.c.doc.in_(part))
+            select(m.c.doc, em.c.grp).distinct().join(em, em.c.mention == m.c.id).where(column.in_(part))
         )
-        for doc, gid in rows:
-            if gid:
-                named[doc].add(gid)
-    return {g: frozenset(x for d in docs for x in named[d]) - {g} for g, docs in docs_of.items()}
+        found.update((doc, gid) for doc, gid in rows if gid)
+    return found
 
 
 def _candidates(conn: Connection, keys: dict[str, set[str]], *, exclude: Collection[str]) -> dict[str, Group]:
