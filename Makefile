@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 DEMO_DB ?= out/demo.db
 
-.PHONY: demo test check lint types unit pg bench bench-smoke system-deps install clean eval
+.PHONY: demo test check lint types unit pg bench bench-smoke system-deps install clean eval ui browser node screenshots
 
 system-deps:  ## Debian packages the build needs (pyicu compiles against ICU)
 	@if ! pkg-config --exists icu-uc 2>/dev/null || ! command -v g++ >/dev/null; then \
@@ -23,12 +23,16 @@ $(STAMP): requirements.lock pyproject.toml | system-deps
 
 install: $(STAMP)
 
-demo: $(STAMP)  ## ingest the bundled sample case and print a summary
+DEMO_PORT ?= 8765
+
+demo: $(STAMP) ui  ## ingest the bundled sample case, print a summary, then serve it at http://127.0.0.1:8765/
 	@mkdir -p out
 	$(BIN)/casegraph ingest examples/case --recursive --db $(DEMO_DB) --date 2016-09-20
 	$(BIN)/casegraph summary --db $(DEMO_DB)
 	$(BIN)/casegraph export --db $(DEMO_DB) --format json --output out/demo.json
 	@echo "Try: $(BIN)/casegraph show 'Kemal Aydin' --db $(DEMO_DB)"
+	@echo "Open http://127.0.0.1:$(DEMO_PORT)/ in a browser (Ctrl-C stops the server)"
+	$(BIN)/casegraph serve --db $(DEMO_DB) --port $(DEMO_PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check casegraph tests
@@ -44,7 +48,38 @@ PG_TEST_URL := postgresql://postgres@127.0.0.1:54329/postgres
 pg:  ## start the PostgreSQL server the tests use (installs Debian's postgresql if missing)
 	@if [ -z "$$CASEGRAPH_TEST_PG" ]; then scripts/postgres.sh; fi
 
-unit: $(STAMP) pg
+# The web UI: web/ (package.json, package-lock.json, src/) built by vite into casegraph/serve/static/, which
+# `casegraph serve` serves and git ignores. npm ci runs again only when the lock changes (stamp in
+# node_modules), the build only when a source does (its index.html is the stamp).
+UI_DEPS := web/node_modules/.npm-ci-stamp
+UI_BUILT := casegraph/serve/static/index.html
+UI_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.js web/package.json
+
+node:  ## Node.js and npm for the UI build (Debian's, when missing and root)
+	@if ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+		else echo "the web UI needs Node.js 18 or newer and npm: sudo apt-get install nodejs npm" >&2; exit 1; fi; \
+	fi
+
+$(UI_DEPS): web/package-lock.json web/package.json | node
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+$(UI_BUILT): $(UI_DEPS) $(UI_SOURCES)
+	cd web && npm run build
+
+ui: $(UI_BUILT)  ## build the web UI (npm ci, then vite build into casegraph/serve/static)
+
+browser:  ## Debian's Chromium for the browser tests (Playwright never downloads one)
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "the browser tests need Debian's Chromium at /usr/bin/chromium: sudo apt-get install chromium" >&2; exit 1; fi; \
+	fi
+
+screenshots: $(STAMP) ui browser  ## one screenshot per page of the web UI, into docs/screenshots
+	$(BIN)/python scripts/screenshots.py docs/screenshots
+
+unit: $(STAMP) pg ui browser
 	CASEGRAPH_TEST_PG="$${CASEGRAPH_TEST_PG:-$(PG_TEST_URL)}" $(BIN)/pytest -q
 
 test: $(STAMP)  ## install everything, then lint, type-check and run every test
@@ -65,4 +100,4 @@ eval: $(STAMP)
 
 clean:
 	-scripts/postgres.sh stop
-	rm -rf $(VENV) out
+	rm -rf $(VENV) out web/node_modules casegraph/serve/static

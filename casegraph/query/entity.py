@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import Connection, func, or_, select
 
 from casegraph.errors import NotFoundError, QueryError
-from casegraph.resolve.across import NameStats
+from casegraph.resolve.across import NameStats, split_group_id
 from casegraph.resolve.names import name_key
 from casegraph.store import Store, schema
 
@@ -95,12 +96,19 @@ def _groups(conn: Connection, entity_id: str) -> list[dict[str, Any]]:
 
 
 def _decisions(conn: Connection, groups: list[str]) -> list[dict[str, Any]]:
-    """The reviewer decisions that name one of the groups (xref matches to lists included)."""
+    """The reviewer decisions that name one of the groups (xref matches to lists included), and the
+    splits that took a mention out of them or made one of them."""
     t = schema.decisions
-    rows = conn.execute(
-        select(t).where(or_(t.c.a.in_(groups), t.c.b.in_(groups))).order_by(t.c.id)
-    ).mappings()
-    return [dict(row) for row in rows]
+    mine = set(groups)
+    rows = conn.execute(select(t).where(or_(t.c.a.in_(groups), t.c.b.in_(groups), t.c.kind == "split")))
+    found = []
+    for row in rows.mappings():
+        if row["kind"] == "split":
+            took_from = set(json.loads(row["value"] or "[]"))
+            if split_group_id(row["a"]) not in mine and not took_from & mine:
+                continue
+        found.append(dict(row))
+    return sorted(found, key=lambda d: d["id"])
 
 
 def evidence(texts: dict[str, str], doc: str, start: int, end: int) -> dict[str, Any]:

@@ -211,3 +211,22 @@ def test_create_app_refuses_a_missing_store(tmp_path: Path) -> None:
 
     with pytest.raises(StoreError):
         create_app(tmp_path / "missing.db")
+
+
+def test_responses_carry_security_headers(client: TestClient) -> None:
+    for url in ("/", "/api/summary", "/api/entities/nope"):
+        headers = client.get(url).headers
+        assert "script-src 'self'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_entity_page_lists_a_split_on_both_entities(writable: TestClient) -> None:
+    aydin = entity_id(writable, "Kemal Aydın")
+    mention = next(
+        m for m in writable.get(f"/api/entities/{aydin}").json()["mentions"] if m["text"] == "Aydin"
+    )
+    writable.post("/api/decisions", json={"kind": "split", "a": aydin, "mentions": [mention["id"]]})
+    assert [d["kind"] for d in writable.get(f"/api/entities/{aydin}").json()["decisions"]] == ["split"]
+    alone = writable.get("/api/entities", params={"q": "Aydin"}).json()["entities"]
+    other = next(e["id"] for e in alone if e["id"] != aydin and e["mention_count"] == 1)
+    assert [d["a"] for d in writable.get(f"/api/entities/{other}").json()["decisions"]] == [mention["id"]]
