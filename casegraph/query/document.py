@@ -1,4 +1,4 @@
-"""One document with every fact located in its text: mentions with entity, relations, quotes, times."""
+"""One document with every fact located in its text: mentions, relations, quotes, times and events."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def document_page(store: Store, doc_id: str) -> dict[str, Any]:
         page["relations"] = _relations(conn, doc_id, entity_of)
         page["quotes"] = _quotes(conn, doc_id, entity_of)
         page["times"] = _times(conn, doc_id)
+        page["events"] = _events(conn, doc_id)
     return page
 
 
@@ -88,3 +89,20 @@ def _times(conn: Connection, doc_id: str) -> list[dict[str, Any]]:
         .order_by(t.c.start, t.c.id)
     ).mappings()
     return [dict(row) for row in rows]
+
+
+def _events(conn: Connection, doc_id: str) -> list[dict[str, Any]]:
+    """The document's events: type, evidence span and trigger span (filled once events are extracted)."""
+    ev = schema.events
+    rows = conn.execute(select(ev).where(ev.c.doc == doc_id).order_by(ev.c.start, ev.c.id)).mappings()
+    return [
+        {
+            "id": r["id"],
+            "type": r["type"],
+            "start": r["start"],
+            "end": r["end"],
+            "trigger_start": r["data"].get("trigger_start"),
+            "trigger_end": r["data"].get("trigger_end"),
+        }
+        for r in rows
+    ]
