@@ -563,6 +563,22 @@ def xref(
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
+def _check_port(host: str, port: int) -> None:
+    """Refuse a port another program holds, in one line, before saying that the case is served."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            raise click.ClickException(
+                f"cannot listen on {host}:{port} ({err.strerror}): another program uses it; "
+                "choose another --port"
+            ) from err
+
+
 @cli.command()
 @db_option
 @click.option(
@@ -589,6 +605,7 @@ def serve(db: str, host: str, port: int) -> None:
         app = create_app(db)
     except CasegraphError as exc:
         raise click.ClickException(str(exc)) from exc
+    _check_port(host, port)
     shown = f"[{host}]" if ":" in host else host
     out.print(f"casegraph: serving {escape(db)} at http://{shown}:{port}/  (Ctrl-C stops)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -231,3 +231,27 @@ def test_entity_page_lists_a_split_on_both_entities(writable: TestClient) -> Non
     alone = writable.get("/api/entities", params={"q": "Aydin"}).json()["entities"]
     other = next(e["id"] for e in alone if e["id"] != aydin and e["mention_count"] == 1)
     assert [d["a"] for d in writable.get(f"/api/entities/{other}").json()["decisions"]] == [mention["id"]]
+
+
+def test_cli_serve_refuses_a_busy_port_a_remote_host_and_a_missing_store(
+    demo_store: Any, tmp_path: Path
+) -> None:
+    import socket
+
+    from click.testing import CliRunner
+
+    from casegraph.cli import cli
+
+    db = str(demo_store.store.location)
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        busy = CliRunner().invoke(cli, ["serve", "--db", db, "--port", str(port)])
+    assert busy.exit_code == 1 and "another program uses it" in busy.output
+    remote = CliRunner().invoke(cli, ["serve", "--db", db, "--host", "0.0.0.0"])
+    assert remote.exit_code == 2 and "only listens on this machine" in remote.output
+    missing = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "none.db")])
+    assert (
+        missing.exit_code == 1 and "casegraph ingest" in missing.output and "Traceback" not in missing.output
+    )
