@@ -123,16 +123,26 @@ def ingest(
                 dask=dask or None,
             )
     for path, reason in report.failed:
-        err.print(f"[red]failed[/red] {escape(path)}: {escape(reason)}")
+        err.print(f"[red]failed[/red] {_one_line(path)}: {_one_line(reason)}")
     if not quiet:
         for path, why in report.text_only:
-            err.print(f"[yellow]text only[/yellow] {escape(path)}: {escape(why)}")
+            err.print(f"[yellow]text only[/yellow] {_one_line(path)}: {_one_line(why)}")
+        for path, copy in report.duplicates:
+            err.print(f"[dim]duplicate[/dim] {_one_line(path)}: same content as {_one_line(copy)}")
+    text_only = f" ({len(report.text_only)} text only)" if report.text_only else ""
     out.print(
-        f"ingested {len(report.ingested) + len(report.text_only)}, "
+        f"ingested {len(report.ingested) + len(report.text_only)}{text_only}, "
         f"skipped {len(report.duplicates)} duplicate(s), failed {len(report.failed)}"
     )
     if not report.ok:
         sys.exit(1)
+
+
+def _one_line(text: str) -> str:
+    """Text safe to print on one line: control characters (a newline in a file name) escaped, markup too."""
+    if any(ch < " " or "\x7f" <= ch <= "\x9f" for ch in text):
+        text = "".join(ch if ch >= " " and not "\x7f" <= ch <= "\x9f" else repr(ch)[1:-1] for ch in text)
+    return escape(text)
 
 
 @contextmanager
@@ -307,17 +317,47 @@ def summary(db: str, as_json: bool) -> None:
 @cli.command()
 @db_option
 @json_option
-def failures(db: str, as_json: bool) -> None:
-    """Files that failed to ingest, with the reason; fix them and run ingest again."""
+@click.option("--paths", "paths_only", is_flag=True, help="Print only the paths, one per line, for a retry.")
+@click.option(
+    "-0",
+    "--null",
+    "null",
+    is_flag=True,
+    help="With --paths: end each path with a NUL byte instead of a newline (for xargs -0).",
+)
+def failures(db: str, as_json: bool, paths_only: bool, null: bool) -> None:
+    """Files that failed to ingest, with the reason; fix them and run ingest again.
+
+    A file that later reads without error leaves the list. Retry every failed file with:
+    casegraph failures --paths -0 | xargs -0 casegraph ingest --
+    """
     with _case(db) as case:
         rows = case.failures()
+    if paths_only or null:
+        _print_paths([row["path"] for row in rows], null=null)
+        return
     if as_json:
         _print_json(rows)
         return
     for row in rows:
-        out.print(f"{escape(row['path'])}: {escape(row['reason'])}")
+        out.print(f"{_one_line(row['path'])}: {_one_line(row['reason'])}")
     if not rows:
         out.print("no failures")
+
+
+def _print_paths(paths: list[str], *, null: bool) -> None:
+    """Each failed file once (an mbox for its messages), as bytes the file system knows, for a retry."""
+    from casegraph.ingest.files import real_path
+
+    seen: set[bytes] = set()
+    for path in paths:
+        head, sep, tail = path.rpartition("#")
+        if sep and tail.isdigit() and head.lower().endswith(".mbox"):
+            path = head  # "box.mbox#3" is message 3 of box.mbox: the retry reads the mailbox again
+        raw = real_path(path) if null else _one_line(path).encode("utf-8")
+        if raw not in seen:
+            seen.add(raw)
+            click.echo(raw + (b"\0" if null else b"\n"), nl=False)  # bytes: written as they are
 
 
 @cli.command(name="eval")
@@ -579,36 +619,269 @@ def _check_port(host: str, port: int) -> None:
             ) from err
 
 
+def _case_name(db: str) -> str:
+    """The URL name of a case given by --db: the file's stem, or the PostgreSQL database's name."""
+    tail = db.rstrip("/").rsplit("/", 1)[-1]
+    return tail.split("?")[0] if "://" in db and not db.startswith("sqlite:") else Path(tail).stem
+
+
+def _cases_to_serve(dbs: tuple[str, ...], cases: tuple[str, ...]) -> dict[str, str]:
+    """NAME -> store for each case to serve under /c/NAME/ ({"": store} for one case served at /)."""
+    if not cases and len(dbs) <= 1:
+        return {"": dbs[0] if dbs else settings.get("db")}
+    if any(not name or not db for name, _, db in (c.partition("=") for c in cases)):
+        raise click.BadParameter("give each case as NAME=STORE", param_hint="--case")
+    named: dict[str, str] = {}
+    for name, db in [(_case_name(db), db) for db in dbs] + [c.split("=", 1) for c in cases]:
+        if name in named:
+            raise click.BadParameter(
+                f"two cases are called {name!r}; name them with --case NAME=STORE", param_hint="--case"
+            )
+        named[name] = db
+    return named
+
+
+def _refuse_open_cases(stores: dict[str, Any], host: str) -> None:
+    """Refuse to listen beyond this machine while a case has no users (anyone could read it)."""
+    from casegraph.serve.auth import has_users
+
+    for name, (db, store) in stores.items():
+        if not has_users(store):
+            which = f"case {name!r} ({db})" if name else db
+            raise click.ClickException(
+                f"--host {host}: {which} has no users, and a server others can reach needs a login; add one "
+                f"with `casegraph users add NAME --role admin --db {db}`, or serve on 127.0.0.1"
+            )
+
+
 @cli.command()
-@db_option
 @click.option(
-    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (this machine only)."
+    "--db",
+    "dbs",
+    multiple=True,
+    metavar="STORE",
+    help="The case store (default: CASEGRAPH_DB). Repeat to serve several cases, each at /c/NAME/, "
+    "NAME being the file's stem.",
+)
+@click.option(
+    "--case",
+    "cases",
+    multiple=True,
+    metavar="NAME=STORE",
+    help="A case to serve at /c/NAME/ (repeat for several).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Any but 127.0.0.1, localhost or ::1 needs users in every case.",
 )
 @click.option(
     "--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."
 )
-def serve(db: str, host: str, port: int) -> None:
+@click.option(
+    "--secure-cookies", is_flag=True, help="Send the login cookie over HTTPS only (behind a TLS proxy)."
+)
+def serve(dbs: tuple[str, ...], cases: tuple[str, ...], host: str, port: int, secure_cookies: bool) -> None:
     """The HTTP API and web UI over a case: search, documents, entities, graph, timeline, map, review.
+
+    On this machine (127.0.0.1) a case without users is open to anyone who can reach the port; once it
+    has users (casegraph users add), every request needs a login or a token. Any other --host needs users.
 
     Example: casegraph serve --db out/demo.db  (then open http://127.0.0.1:8765/)
     """
-    if host not in LOOPBACK:
-        raise click.UsageError(
-            f"--host {host}: casegraph serve has no authentication yet, so it only listens on this "
-            "machine (127.0.0.1, localhost or ::1); reach it from elsewhere through an SSH tunnel"
-        )
     import uvicorn
 
-    from casegraph.serve.app import create_app
+    from casegraph.serve.app import create_app, create_server
 
+    named = _cases_to_serve(dbs, cases)
+    loopback = host in LOOPBACK
+    # On this machine only this machine's names are answered, so a web page whose name its owner points
+    # at 127.0.0.1 (DNS rebinding) cannot read the case.
+    options: dict[str, Any] = {
+        "require_auth": not loopback,
+        "secure_cookies": secure_cookies,
+        "hosts": frozenset(LOOPBACK) if loopback else None,
+    }
     try:
-        app = create_app(db)
+        if "" in named:
+            app = create_app(named[""], **options)
+            stores = {"": (named[""], app.state.store)}
+        else:
+            app = create_server(named, **options)
+            stores = {n: (named[n], a.state.store) for n, a in app.state.cases.items()}
     except CasegraphError as exc:
         raise click.ClickException(str(exc)) from exc
-    _check_port(host, port)
+    try:
+        if not loopback:
+            _refuse_open_cases(stores, host)
+        _check_port(host, port)
+    except click.ClickException:
+        for _, store in stores.values():
+            store.close()
+        raise
     shown = f"[{host}]" if ":" in host else host
-    out.print(f"casegraph: serving {escape(db)} at http://{shown}:{port}/  (Ctrl-C stops)")
+    for name, (db, _) in stores.items():
+        where = f"c/{name}/" if name else ""
+        out.print(f"casegraph: serving {escape(db)} at http://{shown}:{port}/{where}  (Ctrl-C stops)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@cli.group()
+def users() -> None:
+    """Who may open a case through `casegraph serve`: users with a role, their API tokens, the audit log.
+
+    Roles: reader (reads everything), editor (also records decisions), admin (also reads the audit log).
+    Users are stored in the case, so each case has its own.
+
+    Example: casegraph users add maria --role editor --db case.db
+    """
+
+
+@contextmanager
+def _store(db: str) -> Iterator[Any]:
+    from casegraph.store import open_store
+
+    store = open_store(db, create=False)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _actor() -> str:
+    """Who changes users, for the audit log: the login name of whoever runs the command."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"[:64]
+    except (OSError, KeyError):  # no login name in a bare container
+        return "cli"
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise click.UsageError("no terminal to ask for the password on: pipe it in with --password-stdin")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+password_option = click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin (for scripts)."
+)
+
+
+@users.command(name="add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["reader", "editor", "admin"]), required=True)
+@db_option
+@password_option
+def add_user(name: str, role: str, db: str, password_stdin: bool) -> None:
+    """Add a user with a role; asks for the password (at least 12 characters).
+
+    Example: casegraph users add maria --role editor --db case.db
+    """
+    from casegraph.serve import auth
+
+    with _store(db) as store:
+        auth.check_name(name)
+        auth.add_user(store, name, role, _read_password(password_stdin), actor=_actor())
+    out.print(f"added {escape(name)} ({role}) to {escape(db)}")
+
+
+@users.command(name="list")
+@db_option
+@json_option
+def list_users(db: str, as_json: bool) -> None:
+    """Every user with role, creation time, API tokens and live sessions."""
+    from casegraph.serve import auth
+
+    with _store(db) as store:
+        found = auth.list_users(store)
+    if as_json:
+        _print_json(found)
+        return
+    if not found:
+        out.print(f"no users: anyone who reaches `casegraph serve` on 127.0.0.1 opens {escape(db)}")
+        return
+    table = Table("name", "role", "created", "tokens", "sessions")
+    for u in found:
+        table.add_row(escape(u["name"]), u["role"], u["created_at"], str(u["tokens"]), str(u["sessions"]))
+    out.print(table)
+
+
+@users.command(name="remove")
+@click.argument("name")
+@db_option
+def remove_user(name: str, db: str) -> None:
+    """Remove a user with their API tokens and sessions."""
+    from casegraph.serve import auth
+
+    with _store(db) as store:
+        auth.remove_user(store, name, actor=_actor())
+    out.print(f"removed {escape(name)} from {escape(db)}")
+
+
+@users.command(name="password")
+@click.argument("name")
+@db_option
+@password_option
+def change_password(name: str, db: str, password_stdin: bool) -> None:
+    """Give a user a new password; their sessions end (API tokens stay)."""
+    from casegraph.serve import auth
+
+    with _store(db) as store:
+        auth.set_password(store, name, _read_password(password_stdin), actor=_actor())
+    out.print(f"changed the password of {escape(name)}")
+
+
+@users.command(name="token")
+@click.argument("name")
+@db_option
+@click.option("--label", default="", help="What the token is for (shown in the audit log).")
+def new_token(name: str, db: str, label: str) -> None:
+    """Print a new API token for a user (sent as Authorization: Bearer TOKEN).
+
+    Only its hash is stored: copy it now, it cannot be shown again. `users revoke` ends it.
+    """
+    from casegraph.serve import auth
+
+    with _store(db) as store:
+        token = auth.new_token(store, name, label=label, actor=_actor())
+    click.echo(token)
+
+
+@users.command(name="revoke")
+@click.argument("name")
+@db_option
+def revoke(name: str, db: str) -> None:
+    """End every API token and session of a user."""
+    from casegraph.serve import auth
+
+    with _store(db) as store:
+        auth.revoke(store, name, actor=_actor())
+    out.print(f"revoked every token and session of {escape(name)}")
+
+
+@users.command(name="audit")
+@db_option
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
+@json_option
+def show_audit(db: str, limit: int, as_json: bool) -> None:
+    """The audit log, newest first: logins (failed ones too), logouts, decisions, changes to users."""
+    from casegraph.serve import auth
+
+    with _store(db) as store:
+        log = auth.audit_log(store, limit=limit)
+    if as_json:
+        _print_json(log)
+        return
+    table = Table("#", "at", "user", "action", "address", "detail", title=f"{log['total']} entries")
+    for e in log["entries"]:
+        detail = json.dumps(e["detail"], ensure_ascii=False, sort_keys=True)
+        table.add_row(str(e["id"]), e["at"], escape(e["user"]), e["action"], e["address"], escape(detail))
+    out.print(table)
 
 
 @cli.command(name="settings")

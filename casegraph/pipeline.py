@@ -11,14 +11,16 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from casegraph import settings
-from casegraph.errors import CasegraphError
+from casegraph.errors import CasegraphError, ExtractError
 from casegraph.extract import EXTRACTOR_VERSION
 from casegraph.extract.entities import extract_mentions
 from casegraph.extract.nlp import load_pipeline, pipeline_for
 from casegraph.extract.quotes import extract_quotes
 from casegraph.extract.relations import extract_relations
 from casegraph.extract.times import extract_times
-from casegraph.ingest import FoundFile, find_files, read_file
+from casegraph.ingest import FileReader, FoundFile, find_files
+from casegraph.ingest.files import safe_display
+from casegraph.ingest.limits import doc_seconds, time_limit
 from casegraph.model import Document, Extraction
 from casegraph.resolve.inside import resolve_document
 from casegraph.resolve.update import resolve_pending
@@ -95,14 +97,26 @@ def extract_batch(docs: Sequence[Document], env: dict[str, str]) -> list[Outcome
     """Parse and extract a batch of same-language documents: one outcome per document, in order.
 
     This is what runs on a worker. It applies the caller's settings first, so a worker process or a
-    cluster extracts with the same model and limits as the machine that started the ingest.
+    cluster extracts with the same model and limits as the machine that started the ingest. A document
+    over max_doc_seconds fails with a reason (where a timer can interrupt: see casegraph.ingest.limits).
     """
     os.environ.update(env)
     if not docs:
         return []
     nlp = load_pipeline(language_of(docs[0]))
     texts = [d.text for d in docs]
-    return [_extract_one(doc, sdoc) for doc, sdoc in zip(docs, parse_texts(nlp, texts), strict=True)]
+    seconds = doc_seconds()
+    outcomes: list[Outcome] = []
+    parsed = parse_texts(nlp, texts)
+    for i, doc in enumerate(docs):
+        try:
+            with time_limit(seconds, what="extraction", error=ExtractError):
+                outcomes.append(_extract_one(doc, next(parsed)))
+        except ExtractError as err:
+            outcomes.append(str(err))
+            # The timer may have stopped spaCy inside the texts it parses together: parse the rest afresh.
+            parsed = parse_texts(nlp, texts[i + 1 :])
+    return outcomes
 
 
 WARM_UP_TEXT = (
@@ -140,10 +154,14 @@ def list_files(paths: Sequence[str | Path], *, recursive: bool) -> list[FoundFil
 class _Run:
     """State of one ingest run: what is already stored, the batch being filled, the report."""
 
-    def __init__(self, store: Store, report: IngestReport, executor: Executor) -> None:
+    def __init__(self, store: Store, report: IngestReport, executor: Executor, reader: FileReader) -> None:
         self.store = store
         self.writer = Writer(store)
         self.report = report
+        self.reader = reader
+        # Paths with a recorded failure: one read without error (even as a duplicate) clears its row.
+        with store.read() as conn:
+            self.failed_before = set(conn.execute(select(schema.failures.c.path)).scalars())
         self.batch: list[Document] = []
         # Documents of this run not yet written, by id and by text hash (written ones are found in
         # the store), so memory does not grow with the corpus.
@@ -198,8 +216,17 @@ class _Run:
         self._forget(doc)
 
     def fail(self, path: str, reason: str) -> None:
+        reason = " ".join(reason.split())  # one line per failure, whatever a library said
         self.report.failed.append((path, reason))
         self.writer.record_failure(path, reason)
+        self.failed_before.add(path)
+
+    def read_ok(self, paths: list[str]) -> None:
+        """Clear the recorded failures of a file (and its messages) that now reads without error."""
+        done = [p for p in paths if p in self.failed_before]
+        if done:
+            self.writer.clear_failures(done)
+            self.failed_before.difference_update(done)
 
 
 def _stored_copy(store: Store, doc: Document) -> str | None:
@@ -230,12 +257,13 @@ def ingest_paths(
     report = IngestReport()
     executor = make_executor(extract_batch, workers=workers, dask=dask, warm=warm_up)
     try:
-        run = _Run(store, report, executor)
-        for found in files if files is not None else find_files(paths, recursive=recursive):
-            for doc in _read(found, ref_date=ref_date, run=run):
-                run.add(doc)
-            if progress:
-                progress(found.display)
+        with FileReader() as reader:
+            run = _Run(store, report, executor, reader)
+            for found in files if files is not None else find_files(paths, recursive=recursive):
+                for doc in _read(found, ref_date=ref_date, run=run):
+                    run.add(doc)
+                if progress:
+                    progress(found.display)
         run.finish()
     finally:
         executor.close()
@@ -244,17 +272,20 @@ def ingest_paths(
 
 
 def _read(found: FoundFile, *, ref_date: str | None, run: _Run) -> Iterator[Document]:
+    display = safe_display(found.display)
     if found.error:
-        run.fail(found.display, found.error)
+        run.fail(display, found.error)
         return
+    failed: list[tuple[str, str]] = []  # messages of an mbox that cannot be read
     try:
-        docs = read_file(found.path, display=found.display, ref_date=ref_date)
+        docs = run.reader.read(found.path, display=display, ref_date=ref_date, failed=failed)
     except CasegraphError as err:
-        run.fail(found.display, str(err))
+        run.fail(display, str(err))
         return
     except Exception as err:  # a reader bug on one file must not stop the run; it is reported
-        run.fail(
-            found.display, f"internal error while reading ({type(err).__name__}: {err}); please report it"
-        )
+        run.fail(display, f"internal error while reading ({type(err).__name__}: {err}); please report it")
         return
+    for path, reason in failed:
+        run.fail(path, reason)
+    run.read_ok([display, *(doc.path for doc in docs)])
     yield from docs

@@ -53,6 +53,18 @@ SETTINGS: dict[str, Setting] = {
             "5000000",
             "Extracted text longer than this many characters is refused with a reason.",
         ),
+        Setting(
+            "max_doc_seconds",
+            "300",
+            "Seconds one file may take to read, and one document to extract; "
+            "a slower one fails with a reason.",
+        ),
+        Setting(
+            "max_read_memory_mb",
+            "4096",
+            "Memory (MB) the helper process that reads PDFs may use; "
+            "a PDF that needs more fails with a reason.",
+        ),
         Setting("batch_size", "16", "Documents sent to spaCy per batch while ingesting."),
         Setting("workers", "1", "Local processes that extract in parallel during `casegraph ingest`."),
         Setting(

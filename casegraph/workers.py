@@ -8,8 +8,13 @@ written in the order the batches were cut, so the store is identical for 1, N or
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -72,6 +77,27 @@ class InProcess:
         """Nothing to release."""
 
 
+def die_with_parent(parent: int) -> None:
+    """In a worker: end when the ingesting process ends, even when it was killed (SIGKILL runs no cleanup).
+
+    Linux delivers SIGKILL to the worker when its parent dies (prctl PR_SET_PDEATHSIG); elsewhere, and in
+    case the parent died before that was set, a watcher thread checks the parent once a second.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # no prctl: the watcher below still works
+            pass
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="casegraph-parent").start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)  # the ingest is gone: nobody will read this worker's results
+
+
 class LocalPool:
     """Extraction in N local processes.
 
@@ -92,7 +118,12 @@ class LocalPool:
         self._pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context(self.method))
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=get_context(self.method),
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        )
 
     def submit(self, docs: Batch) -> Future[list[Outcome]]:
         """Queue a batch on the pool."""

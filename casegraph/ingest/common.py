@@ -16,6 +16,7 @@ from casegraph.model import Document, Field
 MAX_TITLE_CHARS = 150
 MAX_TITLE_WORDS = 25
 _BLANK_RUN = re.compile(r"\n{3,}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _MARKUP = re.compile(r"^#{1,6}\s+|[*_]{2,3}|^\*|\*$")
 
 
@@ -86,15 +87,34 @@ def make_document(
     return Document(
         id=sha256(data),
         path=display,
-        title=(title or "").strip() or headline(body) or stem_title(display),
-        text=text,
+        title=valid_text((title or "").strip() or headline(body) or stem_title(display)),
+        text=valid_text(text),
         date=date,
         date_source=source,
         language=detect_language(body),
         format=fmt,
-        fields=fields or [],
-        meta=meta or {},
+        fields=[Field(f.name, valid_text(f.value), f.start, f.end) for f in fields or []],
+        meta=_valid_meta(meta or {}),
     )
+
+
+def valid_text(text: str) -> str:
+    """Text every store accepts: a lone surrogate (an undecodable byte a parser kept) becomes U+FFFD.
+
+    One character for one, so every span into the text stays where it was.
+    """
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def _valid_meta(value: Any) -> Any:
+    """Format details with every string made valid (stored as JSON)."""
+    if isinstance(value, str):
+        return valid_text(value)
+    if isinstance(value, dict):
+        return {valid_text(str(k)): _valid_meta(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_valid_meta(v) for v in value]
+    return value
 
 
 def _choose_date(own: tuple[str | None, str], body: str, ref_date: str | None) -> tuple[str | None, str]:

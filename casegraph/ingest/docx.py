@@ -24,7 +24,11 @@ TITLE_STYLES = ("Title", "Heading 1")
 
 def read_docx(path: Path, *, display: str, ref_date: str | None) -> list[Document]:
     """Read a Word document into one Document."""
-    data = read_bytes(path)
+    return [docx_document(read_bytes(path), display=display, ref_date=ref_date)]
+
+
+def docx_document(data: bytes, *, display: str, ref_date: str | None) -> Document:
+    """Build the Document for a Word document's bytes."""
     document = _open(data)
     paragraphs = list(_paragraphs(document))
     text = tidy_lines("\n".join(text for text, _style in paragraphs))
@@ -32,18 +36,16 @@ def read_docx(path: Path, *, display: str, ref_date: str | None) -> list[Documen
         raise IngestError("no text in this Word document")
     props = document.core_properties
     created = _created(props)
-    return [
-        make_document(
-            data=data,
-            display=display,
-            fmt="docx",
-            title=(props.title or "").strip() or _styled_title(paragraphs),
-            text=text,
-            ref_date=ref_date,
-            own_date=(created, "metadata") if created else (None, "none"),
-            meta={k: v for k, v in {"author": props.author or None}.items() if v},
-        )
-    ]
+    return make_document(
+        data=data,
+        display=display,
+        fmt="docx",
+        title=(props.title or "").strip() or _styled_title(paragraphs),
+        text=text,
+        ref_date=ref_date,
+        own_date=(created, "metadata") if created else (None, "none"),
+        meta={k: v for k, v in {"author": props.author or None}.items() if v},
+    )
 
 
 def _open(data: bytes) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from email import policy
+from email.errors import HeaderParseError
 from email.header import decode_header
 from email.headerregistry import HeaderRegistry
 from email.message import Message
@@ -25,22 +26,27 @@ from casegraph.ingest.dates import datetime_date
 from casegraph.ingest.encoding import decode_bytes
 from casegraph.ingest.files import read_bytes
 from casegraph.ingest.html import html_to_text
+from casegraph.ingest.limits import doc_seconds, time_limit
 from casegraph.ingest.replies import cut_quoted
 from casegraph.model import Document, Field
 
 # Header block lines, in order: (header and Field name, label in the text).
 PEOPLE = [("from", "From"), ("to", "To"), ("cc", "Cc"), ("bcc", "Bcc")]
 NOT_EMAIL = "not an e-mail message: it has no From, To, Subject or Date header"
+NO_TEXT = "no text in this e-mail: its headers and body are empty"
+TOO_DEEP = "MIME parts nested too deeply to read (hundreds of levels): not a real e-mail"
 # Enron-style headers that carry the display names the address headers lack.
 X_NAMES = {"from": "x-from", "to": "x-to", "cc": "x-cc", "bcc": "x-bcc"}
 _LAST_FIRST = re.compile(r"^([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?),\s+([A-Z][\w.'’ -]*)$")
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "inc", "inc.", "llc", "ltd", "ltd.", "phd", "md"}
 _NOTES_NAME = re.compile(r"^([^/@<>]+)/[^@]*@[\w.]+$")  # "Phillip K Allen/HOU/ECT@ECT"
-_PLAIN_ADDR = re.compile(r"[^\s<>\"'(),;:@\[\]]+@[^\s<>\"'(),;:@\[\]]+")
+# The lookbehind starts a match only where an address can start: a long run of letters without an
+# "@" after it is then passed over once, not retried from each of its letters (quadratic).
+_PLAIN_ADDR = re.compile(r"(?<![^\s<>\"'(),;:@\[\]])[^\s<>\"'(),;:@\[\]]+@[^\s<>\"'(),;:@\[\]]+")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SURROGATES = re.compile("[\udc80-\udcff]")
 _REGISTRY = HeaderRegistry()
-_ADDR_COMMENT = re.compile(r"^'?([^\s'@]+@[^\s']+)'?\s*\((.+)\)$")  # "rob@x.ca (Robert W. Tom)"
+_ADDR_COMMENT = re.compile(r"^'?([^\s'@(]+@[^\s'(]+)'?\s*\((.+)\)$")  # "rob@x.ca (Robert W. Tom)"
 
 
 @dataclass
@@ -64,23 +70,32 @@ class Block:
 def read_eml(path: Path, *, display: str, ref_date: str | None) -> list[Document]:
     """Read one e-mail message into one Document."""
     data = read_bytes(path)
-    if not data.strip():
+    if not data or data.isspace():
         raise IngestError("empty file")
     return [message_document(data, display=display, ref_date=ref_date, fmt="eml")]
 
 
-def read_mbox(path: Path, *, display: str, ref_date: str | None) -> list[Document]:
-    """Read a mailbox into one Document per message (path "file.mbox#n", n from 1)."""
+def read_mbox(
+    path: Path, *, display: str, ref_date: str | None, failed: list[tuple[str, str]] | None = None
+) -> list[Document]:
+    """Read a mailbox into one Document per message (path "file.mbox#n", n from 1).
+
+    A message that cannot be read (or takes longer than max_doc_seconds) fails the mailbox, unless
+    ``failed`` is given: then it is added there as (path, reason) and the other messages are read.
+    """
     data = read_bytes(path)
-    if not data.strip():
+    if not data or data.isspace():
         raise IngestError("empty file")
     docs = []
     for n, raw in enumerate(split_mbox(data), start=1):
         try:
-            docs.append(message_document(raw, display=f"{display}#{n}", ref_date=ref_date, fmt="mbox"))
+            with time_limit(doc_seconds(), what="reading this message"):
+                docs.append(message_document(raw, display=f"{display}#{n}", ref_date=ref_date, fmt="mbox"))
         except IngestError as err:
-            raise IngestError(f"message {n}: {err}") from err
-    if not docs:
+            if failed is None:
+                raise IngestError(f"message {n}: {err}") from err
+            failed.append((f"{display}#{n}", str(err)))
+    if not docs and not failed:
         raise IngestError("no messages in this mbox file")
     return docs
 
@@ -109,12 +124,22 @@ def _strip_separator(lines: list[bytes]) -> bytes:
 
 def message_document(data: bytes, *, display: str, ref_date: str | None, fmt: str) -> Document:
     """Build the Document for one message's bytes."""
+    try:
+        return _message_document(data, display=display, ref_date=ref_date, fmt=fmt)
+    # The standard parser recurses once per level of MIME parts inside parts.
+    except RecursionError as err:
+        raise IngestError(TOO_DEEP) from err
+
+
+def _message_document(data: bytes, *, display: str, ref_date: str | None, fmt: str) -> Document:
     msg = _parse(_unescape_from(data) if fmt == "mbox" else data)
     if not any(_raw_values(msg, name) for name in ("from", "to", "subject", "date")):
         raise IngestError(NOT_EMAIL)
     block = _header_block(msg)
     body, meta = _body(msg)
     text = block.text + "\n" + body if body else block.text.rstrip("\n")
+    if not text.strip():
+        raise IngestError(NO_TEXT)
     subject = _header(msg, "subject")
     meta["message_id"] = _header(msg, "message-id") or None
     return make_document(
@@ -140,6 +165,8 @@ def _parse(data: bytes) -> Message:
     """Parse with the modern policy; fall back to compat32 for messages it cannot take."""
     try:
         return BytesParser(policy=policy.default).parsebytes(data)
+    except RecursionError:
+        raise
     # The modern parser raises assorted errors on malformed MIME; compat32 is lenient.
     except Exception:  # noqa: BLE001
         return BytesParser(policy=policy.compat32).parsebytes(data)
@@ -211,7 +238,9 @@ def _x_names(value: str) -> list[str]:
     if not value.strip():
         return []
     if "<" in value:
-        items = [m.group(1).strip(" ,") for m in re.finditer(r"([^<>]+?)\s*<[^<>]*>", value)]
+        # The text before each "<addr>" (a regular expression for this is quadratic on a long "<" run).
+        chunks = (chunk.rpartition("<") for chunk in value.split(">")[:-1])
+        items = [before.rsplit("<", 1)[-1].strip(" ,") for before, sep, _ in chunks if sep]
     else:
         items = [item.strip() for item in value.split(",")]
     return [_x_name(item) for item in items if item]
@@ -270,7 +299,7 @@ def _decode(value: str) -> str:
         return value
     try:
         chunks = decode_header(value)
-    except (ValueError, LookupError, UnicodeError):
+    except (ValueError, LookupError, UnicodeError, HeaderParseError):  # e.g. "=?utf-8?B?not base64?="
         return value
     return "".join(c if isinstance(c, str) else _decode_chunk(c, charset) for c, charset in chunks)
 
@@ -280,7 +309,7 @@ def _decode_chunk(data: bytes, charset: str | None) -> str:
     for encoding in (charset or "ascii", "utf-8"):
         try:
             return data.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, ValueError):  # unknown or malformed charset names, undecodable bytes
             continue
     try:
         return decode_bytes(data)[0]

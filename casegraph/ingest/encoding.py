@@ -47,7 +47,7 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]
     for encoding in _first_choices(declared):
         try:
             return _check_not_binary(data.decode(encoding)), encoding
-        except (UnicodeDecodeError, LookupError):
+        except (ValueError, LookupError):  # undecodable, or a name like "x\0" that is no codec at all
             continue
     text, encoding = _decode_legacy(data)
     return _check_not_binary(text), encoding
@@ -73,7 +73,7 @@ def _first_choices(declared: str | None) -> list[str]:
     """UTF-8, then an encoding the file declares (an HTML meta charset, a MIME charset)."""
     try:
         name = codecs.lookup(declared).name if declared else None
-    except LookupError:
+    except (LookupError, ValueError):
         name = None
     # As browsers do: a page labelled latin-1 or ascii is really windows-1252.
     if name in ("latin-1", "iso8859-1", "ascii"):

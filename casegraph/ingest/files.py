@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +27,7 @@ FORMATS: dict[str, str] = {
 }
 SUPPORTED = ".txt .html .eml .mbox .pdf .docx"
 BROKEN_LINK = "broken symbolic link: its target is missing or a link loop"
+NOT_REGULAR = "not a regular file (a FIFO, socket or device)"
 
 
 @dataclass(frozen=True)
@@ -42,12 +46,18 @@ def format_of(path: Path) -> str | None:
 
 def find_files(paths: Sequence[str | Path], *, recursive: bool) -> Iterator[FoundFile]:
     """Yield the files named, and the supported files inside the folders named, in a stable order."""
+    for found in _find(paths, recursive=recursive):
+        safe = safe_display(found.display)
+        yield found if safe == found.display else FoundFile(safe, found.path, found.error)
+
+
+def _find(paths: Sequence[str | Path], *, recursive: bool) -> Iterator[FoundFile]:
     for given in paths:
         path = Path(given)
         display = str(given)
         try:
             kind = "dir" if path.is_dir() else "file" if path.is_file() else None
-        except OSError as err:  # e.g. a path under a folder we may not enter
+        except OSError as err:  # e.g. a path under a folder we may not enter, a name too long
             yield FoundFile(display, path, f"cannot access: {_reason(err)}")
             continue
         if kind == "dir":
@@ -56,6 +66,28 @@ def find_files(paths: Sequence[str | Path], *, recursive: bool) -> Iterator[Foun
             yield _named_file(path, display)
         else:
             yield FoundFile(display, path, _missing_reason(path))
+
+
+def safe_display(display: str) -> str:
+    """A path as text any store accepts: bytes that are not UTF-8 in a file name are written \\xNN."""
+    try:
+        display.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = os.fsencode(display)
+        except UnicodeEncodeError:  # a lone surrogate that no file system produced
+            raw = display.encode("utf-8", "backslashreplace")
+        return raw.decode("utf-8", "backslashreplace")
+    return display
+
+
+def real_path(display: str) -> bytes:
+    """The file-system bytes of a stored path: ``\\xNN`` read back as bytes when that names a file."""
+    raw = os.fsencode(display)
+    if b"\\x" not in raw or os.path.lexists(raw):
+        return raw
+    unescaped = re.sub(rb"\\x([0-9a-f]{2})", lambda m: bytes([int(m.group(1), 16)]), raw)
+    return unescaped if os.path.lexists(unescaped) else raw
 
 
 def _named_file(path: Path, display: str) -> FoundFile:
@@ -72,9 +104,15 @@ def _missing_reason(path: Path) -> str:
     """Why a named path is neither a file nor a folder."""
     if path.is_symlink():
         return BROKEN_LINK
-    if os.path.lexists(path) or path.exists():
-        return "not a regular file or folder"
-    return "no such file or folder"
+    try:
+        os.stat(path)
+    except OSError as err:
+        if err.errno == errno.ENOTDIR:
+            return "no such file or folder: a part of this path is a file, not a folder"
+        if err.errno == errno.ENOENT:
+            return "no such file or folder"
+        return f"cannot access: {_reason(err)}"
+    return NOT_REGULAR
 
 
 def _walk(root: Path, display: str, *, recursive: bool) -> Iterator[FoundFile]:
@@ -107,7 +145,7 @@ def _found_in_folder(path: Path, display: str) -> FoundFile:
         if not path.exists():
             return FoundFile(display, path, BROKEN_LINK)
         if not path.is_file():
-            return FoundFile(display, path, "not a regular file")
+            return FoundFile(display, path, NOT_REGULAR)
     except OSError as err:
         return FoundFile(display, path, f"cannot access: {_reason(err)}")
     if not os.access(path, os.R_OK):
@@ -125,18 +163,36 @@ def _display_under(root: Path, display: str, path: Path) -> str:
 
 
 def read_bytes(path: Path) -> bytes:
-    """Return a file's bytes, refusing files over the size limit before reading them."""
-    limit_mb = settings.get_int("max_file_mb")
+    """Return a file's bytes, refusing files over the size limit before reading them.
+
+    The size and kind are checked on the opened file, so a file swapped after it was listed (for a
+    bigger one, or for a FIFO that would block a plain open forever) is still refused.
+    """
+    limit = settings.get_int("max_file_mb") * 1024 * 1024
     try:
-        size = path.stat().st_size
-        if size > limit_mb * 1024 * 1024:
-            raise IngestError(
-                f"file is {size / 1024 / 1024:.1f} MB, over the {limit_mb} MB limit; "
-                f"raise {settings.SETTINGS['max_file_mb'].env} to read it"
-            )
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as err:
         raise IngestError(f"cannot read file: {_reason(err)}") from err
+    with os.fdopen(fd, "rb") as file:
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise IngestError(NOT_REGULAR)
+            _check_size(info.st_size, limit)
+            data = file.read(limit + 1)  # a file that grows while it is read stops at the limit
+        except OSError as err:
+            raise IngestError(f"cannot read file: {_reason(err)}") from err
+    _check_size(len(data), limit)
+    return data
+
+
+def _check_size(size: int, limit: int) -> None:
+    """Refuse a size over the max_file_mb limit, naming the setting."""
+    if size > limit:
+        raise IngestError(
+            f"file is {size / 1024 / 1024:.1f} MB, over the {limit >> 20} MB limit; "
+            f"raise {settings.SETTINGS['max_file_mb'].env} to read it"
+        )
 
 
 def _reason(err: OSError) -> str:

@@ -48,8 +48,12 @@ class Page:
 
 def read_html(path: Path, *, display: str, ref_date: str | None) -> list[Document]:
     """Read a web page into one Document."""
-    data = read_bytes(path)
-    if not data.strip():
+    return [html_document(read_bytes(path), display=display, ref_date=ref_date)]
+
+
+def html_document(data: bytes, *, display: str, ref_date: str | None) -> Document:
+    """Build the Document for a web page's bytes."""
+    if not data or data.isspace():
         raise IngestError("empty file")
     html, encoding = decode_bytes(data, declared=_declared_charset(data))
     page = extract_page(html)
@@ -60,18 +64,16 @@ def read_html(path: Path, *, display: str, ref_date: str | None) -> list[Documen
     if cut:
         meta["furniture_chars"] = cut
     own = (page.date, "metadata") if page.date else (None, "none")
-    return [
-        make_document(
-            data=data,
-            display=display,
-            fmt="html",
-            title=page.title,
-            text=text,
-            ref_date=ref_date,
-            own_date=own,
-            meta=meta,
-        )
-    ]
+    return make_document(
+        data=data,
+        display=display,
+        fmt="html",
+        title=page.title,
+        text=text,
+        ref_date=ref_date,
+        own_date=own,
+        meta=meta,
+    )
 
 
 def _declared_charset(data: bytes) -> str | None:

@@ -24,9 +24,13 @@ _OFFICE_SUFFIX = re.compile(r"\.(?:docx?|rtf|odt|wpd|xlsx?|pptx?)$", re.IGNORECA
 
 def read_pdf(path: Path, *, display: str, ref_date: str | None) -> list[Document]:
     """Read a PDF's text layer into one Document."""
+    return [pdf_document(read_bytes(path), display=display, ref_date=ref_date)]
+
+
+def pdf_document(data: bytes, *, display: str, ref_date: str | None) -> Document:
+    """Build the Document for a PDF's bytes (in this process: see casegraph.ingest.sandbox)."""
     import pypdfium2 as pdfium
 
-    data = read_bytes(path)
     pdf = _open(data)
     try:
         pages = _check_pages(len(pdf))
@@ -41,18 +45,16 @@ def read_pdf(path: Path, *, display: str, ref_date: str | None) -> list[Document
     text = PAGE_BREAK.join(texts).strip("\n")
     meta: dict[str, Any] = {"pages": pages, "empty_pages": sum(1 for t in texts if not t.strip())}
     own = _metadata_date(info)
-    return [
-        make_document(
-            data=data,
-            display=display,
-            fmt="pdf",
-            title=clean_title(info.get("Title", "")) or stem_title(display),
-            text=text,
-            ref_date=ref_date,
-            own_date=(own, "metadata") if own else (None, "none"),
-            meta=meta,
-        )
-    ]
+    return make_document(
+        data=data,
+        display=display,
+        fmt="pdf",
+        title=clean_title(info.get("Title", "")) or stem_title(display),
+        text=text,
+        ref_date=ref_date,
+        own_date=(own, "metadata") if own else (None, "none"),
+        meta=meta,
+    )
 
 
 def _open(data: bytes) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from casegraph.errors import IngestError
-from casegraph.ingest.common import make_document, normalize_newlines
+from casegraph.ingest.common import check_length, make_document, normalize_newlines
 from casegraph.ingest.encoding import decode_bytes
 from casegraph.ingest.files import read_bytes
 from casegraph.ingest.furniture import cut_furniture
@@ -22,9 +22,11 @@ def read_text(path: Path, *, display: str, ref_date: str | None) -> list[Documen
 
 def text_document(data: bytes, *, display: str, ref_date: str | None) -> Document:
     """Build the Document for plain-text bytes."""
-    if not data.strip():
+    if not data or data.isspace():
         raise IngestError(EMPTY)
     raw, encoding = decode_bytes(data)
+    # Refused before furniture is cut: a 200 MB one-line file would otherwise be copied several times.
+    check_length(raw)
     text, cut = clean_text(raw)
     if not text.strip():
         raise IngestError(EMPTY if not raw.strip() else "no text left once site furniture is removed")

@@ -50,6 +50,7 @@ class SearchResult:
 def query_groups(query: str) -> list[list[str]]:
     """Parse what a user typed: groups joined by OR, each a list of words and phrases all required."""
     groups: list[list[str]] = [[]]
+    query = query.replace("\x00", " ")  # NUL is no search term, and neither database accepts it in text
     for phrase, word in _TERMS.findall(query):
         term = (phrase or word).strip()
         if word.upper() == "OR":  # an operator only between two terms
@@ -140,6 +141,7 @@ def search(store: Store, query: str, *, limit: int = 20, filters: Filters = NO_F
     if limit < 1:
         raise QueryError("limit must be at least 1")
     check_filters(filters)
+    query = query.replace("\x00", " ")  # neither database accepts NUL in text
     result = SearchResult(query=query)
     find = _pg_hits if store.dialect == "postgresql" else _sqlite_hits
     with store.read() as conn:

@@ -44,6 +44,11 @@ def judge(
             f"casegraph split {first} --mention ID"
         )
     entities = _entity_of(store, [first, second])
+    if first not in entities or second not in entities:
+        raise DecisionError(
+            "this case was resolved by an older casegraph: run casegraph ingest once (any path) "
+            "to regroup it, then decide again"
+        )
     if entities[first] != entities[second]:
         sides = [_groups_of(store, [entities[first]]), _groups_of(store, [entities[second]])]
     else:  # both in one entity: the judgement is about these two groups only

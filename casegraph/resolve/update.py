@@ -63,22 +63,30 @@ def resolve_pending(store: Store, *, chunk: int = RESOLVE_CHUNK) -> int:
         ).scalar()
     if stored != current:
         writer.restart_resolution(current)
-    with store.read() as conn:
-        docs = sorted(conn.execute(select(schema.pending_docs.c.doc)).scalars())
-        stale = set(conn.execute(select(schema.pending_entities.c.entity)).scalars())
-        decisions = decisions_in_force(conn)
     rewritten = 0
-    for start in range(0, max(len(docs), 1), chunk):
-        part = docs[start : start + chunk]
-        if not part and not stale:
-            break
-        with store.read() as conn:
-            update = _update_groups(conn, part, stale, table, decisions)
-            _join(conn, update, decisions, table)
-        writer.update_case(update)
+    # Each step reads the queue and the case under the write lock and writes its result before letting
+    # go: another process resolving at the same time (a reviewer's decision during an ingest) takes
+    # the next turn and finds this one's work done, instead of redoing it over a stale state.
+    while (update := writer.update_case(lambda conn: _next_step(conn, table, chunk=chunk))) is not None:
         rewritten += len(update.entities)
-        stale = set()
     return rewritten
+
+
+def _next_step(conn: Connection, table: AliasTable, *, chunk: int) -> CaseUpdate | None:
+    """The next resolution step: the first ``chunk`` queued documents and every queued group (None when
+    the queue is empty)."""
+    docs = list(
+        conn.execute(
+            select(schema.pending_docs.c.doc).order_by(schema.pending_docs.c.doc).limit(chunk)
+        ).scalars()
+    )
+    stale = set(conn.execute(select(schema.pending_entities.c.entity)).scalars())
+    if not docs and not stale:
+        return None
+    decisions = decisions_in_force(conn)
+    update = _update_groups(conn, docs, stale, table, decisions)
+    _join(conn, update, decisions, table)
+    return update
 
 
 def resolve_store(store: Store) -> int:

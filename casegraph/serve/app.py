@@ -1,21 +1,27 @@
-"""The HTTP API (FastAPI) and the web UI's files, over one case store.
+"""The HTTP API (FastAPI) and the web UI's files, over one case store (or several, under /c/NAME/).
 
 Every route is a thin call of the functions the CLI and the Python API use (casegraph.query,
-casegraph.resolve.decide); errors come back in one shape, ``{"error": {"code", "message"}}``. The
-OpenAPI schema is served at /api/openapi.json; there is no Swagger page, as it would load its
-scripts from a CDN. See docs/http.md.
+casegraph.resolve.decide); errors come back in one shape, ``{"error": {"code", "message"}}``. Who may
+call what is decided before any route runs, by casegraph.serve.access (users, tokens and sessions of
+casegraph.serve.auth). The OpenAPI schema is served at /api/openapi.json; there is no Swagger page, as
+it would load its scripts from a CDN. See docs/http.md.
 """
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Query, Request
+from fastapi import Path as Path_
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import Text, func, or_, select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -31,10 +37,30 @@ from casegraph.query.review import list_decisions, review_queue
 from casegraph.query.search import Filters, search
 from casegraph.query.timeline import timeline
 from casegraph.resolve import decide
+from casegraph.serve import auth
+from casegraph.serve.access import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    Access,
+    LoginThrottle,
+    client_address,
+    needed_role,
+)
 from casegraph.store import Store, open_store, schema
 
 STATIC = Path(__file__).parent / "static"
-STATUS = {NotFoundError: 404, StoreError: 503}
+STATUS = {
+    NotFoundError: 404,
+    StoreError: 503,
+    auth.AuthError: 401,
+    auth.ForbiddenError: 403,
+    auth.TooManyError: 429,
+}
+# Result sizes: every list has a capped `limit`; an edge of the graph carries at most this many relations
+# with their evidence sentences (its `relation_count` says how many there are).
+EDGE_EVIDENCE = 100
+BIG_OFFSET = 10**9  # beyond any case, and far from the 64-bit integers a database takes
+CASE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 EntityType = Literal["person", "organization", "location", "facility", "misc"]
 DateText = Annotated[
     str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="2015, 2015-07 or 2015-07-20")
@@ -42,20 +68,69 @@ DateText = Annotated[
 assert set(EntityType.__args__) == set(ENTITY_TYPES)  # type: ignore[attr-defined]
 
 
+def _storable(text: str) -> str:
+    # No stored text holds a NUL (PostgreSQL refuses one in a query), and a lone surrogate ("\ud800" in
+    # JSON) is no character at all: neither database driver can encode it.
+    if "\x00" in text:
+        raise ValueError("a NUL character is not allowed")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise ValueError("not valid Unicode (a lone surrogate)") from err
+    return text
+
+
+Text_ = Annotated[str, AfterValidator(_storable)]
+
+
 class DecisionIn(BaseModel):
     """A reviewer decision sent by the UI (see docs/resolution.md)."""
 
     kind: Literal["merge", "positive", "negative", "unsure", "split", "rename", "retype"]
-    a: str = Field(min_length=1, max_length=200, description="entity id, group id or name")
-    b: str | None = Field(default=None, max_length=200)
-    mentions: list[str] = Field(default_factory=list, max_length=1000)
-    value: str | None = Field(default=None, max_length=500, description="the new name or type")
-    note: str = Field(default="", max_length=2000)
-    author: str | None = Field(default=None, max_length=200)
+    a: Text_ = Field(min_length=1, max_length=200, description="entity id, group id or name")
+    b: Text_ | None = Field(default=None, max_length=200)
+    mentions: list[Text_] = Field(default_factory=list, max_length=1000)
+    value: Text_ | None = Field(default=None, max_length=500, description="the new name or type")
+    note: Text_ = Field(default="", max_length=2000)
+    author: Text_ | None = Field(default=None, max_length=200)
 
 
-def create_app(db: str | Path, *, store: Store | None = None) -> FastAPI:
-    """The API and UI over the case stored at ``db`` (opened once; it must exist)."""
+class LoginIn(BaseModel):
+    """A name and password to log in with (the UI's login form)."""
+
+    name: Text_ = Field(min_length=1, max_length=64)
+    password: Text_ = Field(min_length=1, max_length=auth.MAX_PASSWORD)
+
+
+class UserOut(BaseModel):
+    """A logged-in user and their role."""
+
+    name: str
+    role: Literal["reader", "editor", "admin"]
+
+
+class SessionOut(BaseModel):
+    """Whether the case needs a login, who is logged in, and the CSRF token their writes must carry."""
+
+    auth: bool
+    user: UserOut | None
+    csrf: str | None
+
+
+def create_app(
+    db: str | Path,
+    *,
+    store: Store | None = None,
+    require_auth: bool = False,
+    secure_cookies: bool = False,
+    hosts: frozenset[str] | None = None,
+) -> FastAPI:
+    """The API and UI over the case stored at ``db`` (opened once; it must exist).
+
+    Requests need a user once the case has users, or always with ``require_auth`` (a server others can
+    reach); ``secure_cookies`` marks the session cookie HTTPS-only; ``hosts`` are the Host headers
+    answered (None: any).
+    """
     case_store = store if store is not None else open_store(db, create=False)
     app = FastAPI(
         title="casegraph",
@@ -66,12 +141,49 @@ def create_app(db: str | Path, *, store: Store | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.store = case_store
+    app.add_middleware(Access, store=case_store, require_auth=require_auth, hosts=hosts)
     _headers(app)
     _errors(app)
+    _access_routes(app, case_store, secure_cookies=secure_cookies)
     _read_routes(app, case_store)
     _decision_routes(app, case_store)
+    _openapi(app)
     _ui(app)
     return app
+
+
+def create_server(
+    cases: Mapping[str, str | Path],
+    *,
+    require_auth: bool = False,
+    secure_cookies: bool = False,
+    hosts: frozenset[str] | None = None,
+) -> FastAPI:
+    """Several cases, each with its own store, users, API and UI under /c/NAME/."""
+    root = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    apps: dict[str, FastAPI] = {}
+    for name, db in cases.items():
+        if not CASE_NAME.fullmatch(name):
+            raise StoreError(
+                f"case name {name[:80]!r}: use 1-64 letters, digits, _ and - (it becomes the URL /c/NAME/)"
+            )
+        apps[name] = create_app(db, require_auth=require_auth, secure_cookies=secure_cookies, hosts=hosts)
+        root.mount(f"/c/{name}", apps[name])
+    root.state.cases = apps
+    _headers(root)
+    _errors(root)
+
+    @root.get("/", include_in_schema=False)
+    def index() -> HTMLResponse:
+        # Case names are listed only where anyone may open the cases anyway.
+        if require_auth or any(auth.has_users(a.state.store) for a in apps.values()):
+            body = "<p>Open the address of your case: /c/NAME/.</p>"
+        else:
+            links = "".join(f'<li><a href="c/{n}/">{html.escape(n)}</a></li>' for n in apps)
+            body = f"<ul>{links}</ul>"
+        return HTMLResponse(f"<!doctype html><title>casegraph</title><h1>casegraph</h1>{body}")
+
+    return root
 
 
 # Document text is hostile input: the UI renders it as text, and these headers stop a browser from
@@ -120,6 +232,143 @@ def _errors(app: FastAPI) -> None:
         return _error(500, "internal_error", f"internal error ({type(exc).__name__}); please report it")
 
 
+def _user(request: Request) -> auth.User | None:
+    """The user the access middleware found for this request (None when anonymous)."""
+    user = getattr(request.state, "user", None)
+    return user if isinstance(user, auth.User) else None
+
+
+def _session_out(request: Request, session: auth.Session | None) -> dict[str, Any]:
+    user = session.user if session else _user(request)
+    return {
+        "auth": bool(getattr(request.state, "auth", False)),
+        "user": {"name": user.name, "role": user.role} if user else None,
+        "csrf": session.csrf if session else None,
+    }
+
+
+def _access_routes(app: FastAPI, store: Store, *, secure_cookies: bool) -> None:
+    throttle = LoginThrottle()
+
+    @app.post("/api/login", tags=["access"], response_model=SessionOut)
+    def post_login(body: LoginIn, request: Request) -> JSONResponse:
+        """Log in: sets the session cookie (HttpOnly) and returns the user and the CSRF token for writes."""
+        address = client_address(request.scope)
+        throttle.check(body.name, address)
+        try:
+            session, cookie = auth.login(store, body.name, body.password, address=address)
+        except auth.AuthError:
+            throttle.fail(body.name, address)
+            raise
+        throttle.succeed(body.name, address)
+        response = JSONResponse(_session_out(request, session))
+        path = str(request.scope.get("root_path", "")) + "/"  # a case's cookies go only to that case
+        for name, value, hidden in ((SESSION_COOKIE, cookie, True), (CSRF_COOKIE, session.csrf, False)):
+            response.set_cookie(
+                name,
+                value,
+                max_age=auth.SESSION_HOURS * 3600,
+                path=path,
+                httponly=hidden,
+                samesite="strict",
+                secure=secure_cookies,
+            )
+        return response
+
+    @app.post("/api/logout", tags=["access"], response_model=SessionOut)
+    def post_logout(request: Request) -> JSONResponse:
+        """End the session of the cookie sent, and clear the cookies."""
+        session = getattr(request.state, "session", None)
+        if isinstance(session, auth.Session):
+            auth.logout(store, session, address=client_address(request.scope))
+        response = JSONResponse(
+            {"auth": bool(getattr(request.state, "auth", False)), "user": None, "csrf": None}
+        )
+        path = str(request.scope.get("root_path", "")) + "/"
+        for name in (SESSION_COOKIE, CSRF_COOKIE):
+            response.delete_cookie(name, path=path, samesite="strict", secure=secure_cookies)
+        return response
+
+    @app.get("/api/session", tags=["access"], response_model=SessionOut)
+    def get_session(request: Request) -> dict[str, Any]:
+        """Whether this case needs a login, the user logged in (if any) and the CSRF token of the session."""
+        session = getattr(request.state, "session", None)
+        return _session_out(request, session if isinstance(session, auth.Session) else None)
+
+    @app.get("/api/audit", tags=["access"])
+    def get_audit(
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        offset: Annotated[int, Query(ge=0, le=BIG_OFFSET)] = 0,
+    ) -> dict[str, Any]:
+        """The audit log, newest first: logins (failed too), logouts, decisions and changes to users."""
+        return auth.audit_log(store, limit=limit, offset=offset)
+
+
+ERRORS = {
+    400: "a request casegraph cannot answer as asked",
+    401: "no user: log in, or send Authorization: Bearer TOKEN",
+    403: "the user's role may not do this, or a write lacks its X-CSRF-Token",
+    404: "no such document, entity, decision or route",
+    413: "the request body is too large",
+    415: "the request body is not JSON",
+    422: "a parameter or body field out of range or of the wrong form",
+    429: "too many failed logins",
+    503: "the store cannot be read",
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        }
+    },
+}
+
+
+def _openapi(app: FastAPI) -> None:
+    """The schema with the API's own error shape for every failure, and its two ways to authenticate."""
+
+    def build() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        spec = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+            servers=app.servers,
+        )
+        components = spec.setdefault("components", {})
+        schemas = components.setdefault("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        schemas["Error"] = ERROR_SCHEMA
+        components["securitySchemes"] = {
+            "bearer": {"type": "http", "scheme": "bearer", "description": "casegraph users token NAME"},
+            "session": {"type": "apiKey", "in": "cookie", "name": SESSION_COOKIE},
+        }
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for path, operations in spec.get("paths", {}).items():
+            for method, operation in operations.items():
+                role = needed_role(method.upper(), path)
+                statuses = [400, 404, 422, 503]
+                statuses += [401, 403] if role else []
+                statuses += [413, 415, 403] if method.upper() != "GET" else []
+                statuses += [401, 429] if path == "/api/login" else []
+                responses = operation.setdefault("responses", {})
+                for status in sorted(set(statuses)):
+                    responses[str(status)] = {"description": ERRORS[status], "content": error}
+                if role:
+                    operation["security"] = [{"bearer": []}, {"session": []}]
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = build  # type: ignore[method-assign]
+
+
 def _read_routes(app: FastAPI, store: Store) -> None:
     @app.get("/api/summary", tags=["case"])
     def get_summary() -> dict[str, Any]:
@@ -153,7 +402,7 @@ def _read_routes(app: FastAPI, store: Store) -> None:
         q: Annotated[str, Query(max_length=200)] = "",
         type: EntityType | None = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=BIG_OFFSET)] = 0,
     ) -> dict[str, Any]:
         """Entities, most mentioned first; ``q`` matches names and aliases."""
         return list_entities(store, q=q, type_=type, limit=limit, offset=offset)
@@ -201,9 +450,10 @@ def _read_routes(app: FastAPI, store: Store) -> None:
         return timeline(store, entity=entity, date_from=date_from, date_to=date_to, limit=limit)
 
     @app.get("/api/places", tags=["case"])
-    def get_places() -> dict[str, Any]:
-        """Places with coordinates from the offline gazetteer, for the map."""
-        return places(store)
+    def get_places(limit: Annotated[int, Query(ge=1, le=5000)] = 1000) -> dict[str, Any]:
+        """Places with coordinates from the offline gazetteer, for the map, most mentioned first."""
+        found = places(store)["places"]
+        return {"places": found[:limit], "total": len(found)}
 
     @app.get("/api/review", tags=["review"])
     def get_review(limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> list[dict[str, Any]]:
@@ -221,20 +471,35 @@ def _walk(start: str, edges: list[dict[str, Any]]) -> list[str]:
 
 def _decision_routes(app: FastAPI, store: Store) -> None:
     @app.get("/api/decisions", tags=["review"])
-    def get_decisions() -> list[dict[str, Any]]:
-        """Every reviewer decision, oldest first."""
-        return list_decisions(store)
+    def get_decisions(limit: Annotated[int, Query(ge=1, le=10_000)] = 1000) -> list[dict[str, Any]]:
+        """The latest ``limit`` reviewer decisions, oldest first."""
+        return list_decisions(store)[-limit:]
 
     @app.post("/api/decisions", tags=["review"])
-    def post_decision(body: DecisionIn) -> dict[str, Any]:
+    def post_decision(body: DecisionIn, request: Request) -> dict[str, Any]:
         """Record a reviewer decision and apply it; returns the decisions and the entity now holding ``a``."""
-        done = _decide(store, body)
-        return {"decisions": [_decision_dict(d) for d in done], "entity": _entity_now(store, body.a)}
+        user = _user(request)
+        if user is not None:  # the author is who logged in, not what the body claims
+            body = body.model_copy(update={"author": user.name})
+        done = [_decision_dict(d) for d in _decide(store, body)]
+        detail = {"decisions": [d["id"] for d in done], **body.model_dump(exclude={"note"})}
+        _audit(store, request, "decision", detail)
+        return {"decisions": done, "entity": _entity_now(store, body.a)}
 
     @app.delete("/api/decisions/{decision_id}", tags=["review"])
-    def delete_decision(decision_id: int) -> dict[str, Any]:
+    def delete_decision(
+        decision_id: Annotated[int, Path_(ge=1, le=BIG_OFFSET)], request: Request
+    ) -> dict[str, Any]:
         """Remove a decision; what it changed is recomputed."""
-        return _decision_dict(decide.undo(store, decision_id))
+        removed = _decision_dict(decide.undo(store, decision_id))
+        _audit(store, request, "undo", removed)
+        return removed
+
+
+def _audit(store: Store, request: Request, action: str, detail: dict[str, Any]) -> None:
+    user = _user(request)
+    address = client_address(request.scope)
+    auth.audit(store, action, user=user.name if user else "", detail=detail, address=address)
 
 
 def _decide(store: Store, body: DecisionIn) -> list[Any]:
@@ -325,7 +590,7 @@ def _nodes(store: Store, ids: list[str]) -> list[dict[str, Any]]:
 
 def _with_evidence(store: Store, edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each edge's relations with their document title and evidence sentence."""
-    docs = sorted({r["doc"] for e in edges for r in e["relations"]})
+    docs = sorted({r["doc"] for e in edges for r in e["relations"][:EDGE_EVIDENCE]})
     d = schema.documents
     with store.read() as conn:
         found = {
@@ -335,9 +600,10 @@ def _with_evidence(store: Store, edges: list[dict[str, Any]]) -> list[dict[str, 
     return [
         {
             **edge,
+            "relation_count": len(edge["relations"]),
             "relations": [
                 {**r, "doc_title": found[r["doc"]][0], "text": found[r["doc"]][1][r["start"] : r["end"]]}
-                for r in edge["relations"]
+                for r in edge["relations"][:EDGE_EVIDENCE]
             ],
         }
         for edge in edges

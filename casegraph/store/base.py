@@ -88,9 +88,14 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A read connection; errors become StoreError."""
+        """A read connection that sees one state of the store throughout; errors become StoreError.
+
+        Pages are read in several queries (an entity, then its groups and mentions; a graph walk, then
+        its nodes): what a writer commits meanwhile shows in the next read, never halfway through one.
+        """
         try:
             with self.engine.connect() as conn:
+                _snapshot(conn)
                 yield conn
         except SQLAlchemyError as err:
             raise StoreError(f"cannot read the store {self.location}: {_reason(err, self.engine)}") from err
@@ -98,6 +103,18 @@ class Store:
     def close(self) -> None:
         """Release the store's connections."""
         self.engine.dispose()
+
+
+def _snapshot(conn: Connection) -> None:
+    """Make the connection's reads one transaction over one snapshot of the store."""
+    if conn.dialect.name == "sqlite":
+        # pysqlite opens no transaction for a SELECT: each statement would see the latest commit.
+        # A deferred BEGIN takes its snapshot at the first read and, in WAL mode, blocks no writer.
+        conn.exec_driver_sql("BEGIN")
+    elif conn.dialect.name == "postgresql":
+        # READ COMMITTED gives each statement its own snapshot; a read-only REPEATABLE READ
+        # transaction keeps the first one and never fails to serialise.
+        conn.execution_options(isolation_level="REPEATABLE READ")
 
 
 def _reason(err: BaseException, engine: Engine) -> str:
@@ -159,11 +176,10 @@ def _check_sqlite_path(path: Path, *, create: bool) -> None:
             raise StoreError(f"no case store at {path}: run `casegraph ingest PATH --db {path}` first")
         if not path.parent.exists():
             raise StoreError(f"folder {path.parent} does not exist: create it or choose another --db")
-        return
-    with path.open("rb") as fh:
-        head = fh.read(16)
-    if head and head != b"SQLite format 3\x00":
-        raise StoreError(f"{path} is not a casegraph store (not a SQLite file); choose another --db")
+    # The file's header is not read here: closing a file of our own would drop every SQLite lock this
+    # process holds on it (POSIX locks belong to a process, not to a file handle), and another process
+    # closing the store would then delete the write-ahead log under this one's open connections, losing
+    # what either writes next. SQLite itself refuses a file that is not a database (_open_failure).
 
 
 def _migrate(store: Store, *, target: int, create: bool) -> None:
@@ -218,6 +234,8 @@ def _open_failure(store: Store, err: BaseException) -> str:
     """One line naming what went wrong opening the store and the fix (PostgreSQL's usual failures)."""
     reason = _reason(err, store.engine)
     if store.dialect != "postgresql":
+        if "file is not a database" in reason:
+            return f"{store.location} is not a casegraph store (not a SQLite file); choose another --db"
         return f"cannot open the store {store.location}: {reason}"
     url = store.engine.url
     where = f"{url.host or 'localhost'}:{url.port or 5432}"

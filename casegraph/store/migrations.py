@@ -138,12 +138,19 @@ def _add_groups(conn: Connection) -> None:
     # The resolver fingerprint changed with this version: the next ingest regroups every document.
 
 
+def _add_access(conn: Connection) -> None:
+    """6: users, hashed API tokens and sessions, and the audit log of `casegraph serve`."""
+    for table in (schema.users, schema.tokens, schema.sessions, schema.audit):
+        table.create(conn, checkfirst=True)  # with its indexes
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _create_tables),
     (2, _create_fulltext),
     (3, _create_queue),
     (4, _add_entity_keys),
     (5, _add_groups),
+    (6, _add_access),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -212,6 +212,52 @@ store_meta = Table(
     Column("value", Text, nullable=False),
 )
 
+# Access to `casegraph serve` (migration 6), per case store: users with a role, API tokens and UI sessions
+# stored only as salted hashes (a public id finds the row, the secret is compared in constant time), and
+# the audit log of logins, logouts, decisions and user changes. See casegraph/serve/auth.py.
+users = Table(
+    "users",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),  # reader | editor | admin
+    Column("password", Text, nullable=False),  # scrypt$N$r$p$salt$hash
+    Column("created_at", String(32), nullable=False),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", String(32), primary_key=True),  # the public part of the token
+    Column("username", String(64), nullable=False, index=True),
+    Column("salt", String(64), nullable=False),
+    Column("hash", String(128), nullable=False),
+    Column("label", Text, nullable=False, server_default=""),
+    Column("created_at", String(32), nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(32), primary_key=True),  # the public part of the session cookie
+    Column("username", String(64), nullable=False, index=True),
+    Column("salt", String(64), nullable=False),
+    Column("hash", String(128), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False, index=True),
+    Column("address", String(64), nullable=False, server_default=""),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("username", String(64), nullable=False),  # who acted ("" when anonymous)
+    Column("action", String(32), nullable=False),  # login | login_failed | logout | decision | undo | ...
+    Column("detail", JSON, nullable=False),
+    Column("address", String(64), nullable=False, server_default=""),
+)
+
 Index("ix_entities_name", entities.c.name)
 Index("ix_links_source", links.c.source)
 Index("ix_decisions_a", decisions.c.a)

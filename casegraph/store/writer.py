@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,11 @@ from casegraph.store.base import Store, in_chunks
 if TYPE_CHECKING:
     from casegraph.resolve.entities import Decision, Group
     from casegraph.resolve.update import CaseUpdate
+
+
+# The PostgreSQL advisory lock every write transaction takes (SQLite: BEGIN IMMEDIATE); any constant
+# other than the migrations' works. This one spells "cgwriter".
+WRITE_LOCK = 0x6367777269746572
 
 
 def _now() -> str:
@@ -80,9 +85,20 @@ class Writer:
     def _run(self, what: str, work: Any, *args: Any) -> Any:
         try:
             with self.store.engine.begin() as conn:
+                self._lock(conn)
                 return work(conn, *args)
         except SQLAlchemyError as err:
             raise StoreError(f"cannot {what} in {self.store.location}: {err.__class__.__name__}") from err
+
+    @staticmethod
+    def _lock(conn: Connection) -> None:
+        """Take the store's write lock for the whole transaction: writers from several processes (an
+        ingest, a reviewer's decision) take turns, and what one reads before writing stays true."""
+        if conn.dialect.name == "sqlite":
+            # pysqlite would begin only at the first INSERT/UPDATE/DELETE, after the reads before it.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
 
     def write_extraction(self, ext: Extraction, *, extracted: bool = True) -> None:
         """Replace one document and all its observations in a single transaction."""
@@ -159,10 +175,21 @@ class Writer:
         """Remove one document and its observations."""
         self._run("delete a document", self._delete_document, doc_id)
 
-    def update_case(self, update: CaseUpdate) -> None:
-        """Write one resolution step (``resolve.update``): its groups with their blocking keys and
-        matches, its entities and memberships; take its documents and groups off the queue."""
-        self._run("write entities", self._update_case, update)
+    def update_case(self, step: Callable[[Connection], CaseUpdate | None]) -> CaseUpdate | None:
+        """Compute one resolution step (``resolve.update``) with ``step`` from the store as it is under
+        the write lock, then write it in the same transaction: its groups with their blocking keys and
+        matches, its entities and memberships; take its documents and groups off the queue. Two
+        resolutions (an ingest's and a reviewer's) thus never read a state the other is rewriting.
+        Returns the step's update (None: nothing was queued)."""
+        return self._run("write entities", self._resolve_step, step)  # type: ignore[no-any-return]
+
+    def _resolve_step(
+        self, conn: Connection, step: Callable[[Connection], CaseUpdate | None]
+    ) -> CaseUpdate | None:
+        update = step(conn)
+        if update is not None:
+            self._update_case(conn, update)
+        return update
 
     def _update_case(self, conn: Connection, update: CaseUpdate) -> None:
         g, em = schema.groups, schema.entity_mentions
@@ -268,3 +295,81 @@ class Writer:
     def _record_failure(conn: Connection, path: str, reason: str) -> None:
         conn.execute(delete(schema.failures).where(schema.failures.c.path == path))
         conn.execute(insert(schema.failures).values(path=path, reason=reason, at=_now()))
+
+    def clear_failures(self, paths: list[str]) -> None:
+        """Forget the recorded failures of files that now read without error (e.g. as duplicates)."""
+        self._run("clear failures", self._clear_failures, paths)
+
+    @staticmethod
+    def _clear_failures(conn: Connection, paths: list[str]) -> None:
+        conn.execute(delete(schema.failures).where(schema.failures.c.path.in_(paths)))
+
+    # Access to `casegraph serve` (casegraph.serve.auth): users, tokens, sessions and the audit log. Each
+    # change is written together with its audit row, in one transaction.
+
+    @staticmethod
+    def _audit(conn: Connection, audit: dict[str, Any]) -> None:
+        conn.execute(insert(schema.audit).values(**audit))
+
+    def record_audit(self, audit: dict[str, Any]) -> None:
+        """Append one row to the audit log (at, username, action, detail, address)."""
+        self._run("write the audit log", self._audit, audit)
+
+    def add_user(self, row: dict[str, Any], *, audit: dict[str, Any]) -> None:
+        """Store a new user (name, role, password hash, created_at)."""
+        self._run("add a user", self._add_user, row, audit)
+
+    def _add_user(self, conn: Connection, row: dict[str, Any], audit: dict[str, Any]) -> None:
+        conn.execute(insert(schema.users).values(**row))
+        self._audit(conn, audit)
+
+    def set_password(self, name: str, password: str, *, audit: dict[str, Any]) -> None:
+        """Replace a user's password hash and end the user's sessions."""
+        self._run("change a password", self._set_password, name, password, audit)
+
+    def _set_password(self, conn: Connection, name: str, password: str, audit: dict[str, Any]) -> None:
+        conn.execute(update_(schema.users).where(schema.users.c.name == name).values(password=password))
+        conn.execute(delete(schema.sessions).where(schema.sessions.c.username == name))
+        self._audit(conn, audit)
+
+    def remove_user(self, name: str, *, audit: dict[str, Any]) -> None:
+        """Remove a user with every token and session of theirs."""
+        self._run("remove a user", self._remove_user, name, audit)
+
+    def _remove_user(self, conn: Connection, name: str, audit: dict[str, Any]) -> None:
+        self._revoke(conn, name, audit)
+        conn.execute(delete(schema.users).where(schema.users.c.name == name))
+
+    def add_token(self, row: dict[str, Any], *, audit: dict[str, Any]) -> None:
+        """Store a new API token's id, salt and hash (never the token)."""
+        self._run("add a token", self._add_token, row, audit)
+
+    def _add_token(self, conn: Connection, row: dict[str, Any], audit: dict[str, Any]) -> None:
+        conn.execute(insert(schema.tokens).values(**row))
+        self._audit(conn, audit)
+
+    def revoke(self, name: str, *, audit: dict[str, Any]) -> None:
+        """Delete every token and session of a user."""
+        self._run("revoke tokens and sessions", self._revoke, name, audit)
+
+    def _revoke(self, conn: Connection, name: str, audit: dict[str, Any]) -> None:
+        conn.execute(delete(schema.tokens).where(schema.tokens.c.username == name))
+        conn.execute(delete(schema.sessions).where(schema.sessions.c.username == name))
+        self._audit(conn, audit)
+
+    def add_session(self, row: dict[str, Any], *, audit: dict[str, Any]) -> None:
+        """Store a new session's id, salt, hash and expiry; drop the sessions that have expired."""
+        self._run("start a session", self._add_session, row, audit)
+
+    def _add_session(self, conn: Connection, row: dict[str, Any], audit: dict[str, Any]) -> None:
+        conn.execute(delete(schema.sessions).where(schema.sessions.c.expires_at <= row["created_at"]))
+        conn.execute(insert(schema.sessions).values(**row))
+        self._audit(conn, audit)
+
+    def end_session(self, session_id: str, *, audit: dict[str, Any]) -> None:
+        """Delete one session (a logout)."""
+        self._run("end a session", self._end_session, session_id, audit)
+
+    def _end_session(self, conn: Connection, session_id: str, audit: dict[str, Any]) -> None:
+        conn.execute(delete(schema.sessions).where(schema.sessions.c.id == session_id))
+        self._audit(conn, audit)

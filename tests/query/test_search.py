@@ -161,3 +161,10 @@ def test_search_finds_the_same_documents_on_both_backends(demo_store: Any, demo_
         assert {h.path for h in on_sqlite.hits} == {h.path for h in on_pg.hits}, query
         assert on_sqlite.entities == on_pg.entities, query
         assert all(any(match for _, match in h.snippet) for h in on_pg.hits), query
+
+
+def test_search_treats_a_nul_character_as_a_space(demo_case: Any) -> None:
+    from casegraph.query.search import search
+
+    found = search(demo_case.store, "Suruc\x00Kilis")
+    assert found.query == "Suruc Kilis" and found.hits

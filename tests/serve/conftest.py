@@ -55,14 +55,18 @@ def browser(chromium: Path) -> Iterator[Any]:
 
 
 class LiveServer:
-    """`casegraph serve`'s app on 127.0.0.1 and a free port, in a thread, over one store file."""
+    """`casegraph serve`'s app on 127.0.0.1 and a free port, in a thread, over one store file (or an
+    app made beforehand, e.g. several cases by `create_server`)."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path | None, *, app: Any = None) -> None:
         import uvicorn
 
         from casegraph.serve.app import create_app
 
-        self.app = create_app(db)
+        if app is None:
+            assert db is not None, "give a store or an app"
+            app = create_app(db)
+        self.app = app
         config = uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -80,7 +84,9 @@ class LiveServer:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
-        self.app.state.store.close()
+        cases = getattr(self.app.state, "cases", {"": self.app})
+        for app in cases.values():
+            app.state.store.close()
 
 
 def copy_sqlite(source: Path, target: Path) -> Path:
@@ -162,3 +168,26 @@ def page(browser: Any, watch: Watch) -> Iterator[Any]:
     yield new
     context.close()
     watch.check()
+
+
+# A case with users, served under a prefix beside another case: the login scenario of test_browser.py.
+LOGINS = {"ed": ("editor", "editor pass phrase"), "rita": ("reader", "reader pass phrase")}
+
+
+@pytest.fixture
+def login_site(ui_case_db: Path, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """The URL of a case with an editor and a reader at /c/main/ (beside an open /c/other/), and a
+    bearer token of the editor for the test's own API calls."""
+    from casegraph.serve import auth
+    from casegraph.serve.app import create_server
+    from casegraph.store import open_store
+
+    db = copy_sqlite(ui_case_db, tmp_path / "main.db")
+    store = open_store(db, create=False)
+    for name, (role, password) in LOGINS.items():
+        auth.add_user(store, name, role, password, actor="test")
+    token = auth.new_token(store, "ed", actor="test")
+    store.close()
+    other = copy_sqlite(ui_case_db, tmp_path / "other.db")
+    with LiveServer(None, app=create_server({"main": db, "other": other})) as url:
+        yield f"{url}c/main/", token

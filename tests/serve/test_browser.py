@@ -321,3 +321,48 @@ def test_rename_split_and_undo_on_the_entity_page(page: Any, writable_site: str)
     expect(page.locator("li.decision")).to_have_count(1)
     expect(page.locator("h1")).to_contain_text("Erkan Tuzcu")
     expect(page.locator(".status")).to_contain_text("undone")
+
+
+def api_as(site: str, token: str, path: str, **params: Any) -> Any:
+    """The JSON the server answers to GET /api/<path> with a bearer token."""
+    request = urllib.request.Request(
+        f"{site}api/{path}?{urlencode(params, doseq=True)}", headers={"Authorization": f"Bearer {token}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def log_in(page: Any, name: str, password: str) -> None:
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_login_under_a_case_prefix_then_decide_and_log_out(
+    page: Any, watch: Any, login_site: tuple[str, str]
+) -> None:
+    site, token = login_site
+    open_page(page, site, "review")
+    expect(page.locator("h1")).to_have_text("Log in")
+    log_in(page, "ed", "not the password")
+    expect(page.locator(".status")).to_have_text("wrong user name or password")
+    log_in(page, "ed", "editor pass phrase")
+    expect(page.locator("h1")).to_have_text("Review queue")  # the page asked for, under /c/main/
+    expect(page.locator("header .who .user")).to_have_text("ed (editor)")
+    queue = api_as(site, token, "review")
+    page.locator("li.pair").first.get_by_role("button", name="Different").click()
+    expect(page.locator("li.pair").first.locator(".done")).to_contain_text("Different")
+    decisions = api_as(site, token, "decisions")
+    assert [(d["kind"], d["a"], d["author"]) for d in decisions] == [
+        ("negative", queue[0]["a"]["group"], "ed")
+    ]
+    page.get_by_role("button", name="Log out").click()
+    expect(page.locator("h1")).to_have_text("Log in")
+    expect(page.locator("header .who .user")).to_have_count(0)
+    log_in(page, "rita", "reader pass phrase")
+    expect(page.locator("h1")).to_have_text("Review queue")
+    page.locator("li.pair").first.get_by_role("button", name="Same").click()
+    expect(page.locator(".status")).to_contain_text("rita is a reader")
+    assert len(api_as(site, token, "decisions")) == 1
+    # Chromium logs each refused request (the wrong password, the reader's write) as a console error.
+    watch.errors[:] = [e for e in watch.errors if not re.search(r"status of 40[13]", e)]

@@ -137,7 +137,7 @@ class GraphView {
           type: e.type,
           label: e.type.replaceAll("_", " "),
           relations: e.relations,
-          weight: e.relations.length,
+          weight: e.relation_count ?? e.relations.length,
         },
       })),
     );
@@ -219,6 +219,10 @@ class GraphView {
         entityLink(target),
       ),
       h("ul", { class: "evidence-list" }, items),
+      // The API sends the evidence of at most 100 relations per edge.
+      edge.data("weight") > items.length
+        ? h("p", { class: "empty" }, `The first ${items.length} of ${edge.data("weight")} relations.`)
+        : null,
     );
   }
 
