@@ -402,6 +402,15 @@ def evaluate(dataset: str, split: str, data_dir: Path | None, limit: int | None,
         )
 
 
+def _audit_cli(case: Any, action: str, decisions: list[Any]) -> None:
+    """Log a decision made on the command line in the case's audit log, as the server logs its own."""
+    from casegraph.serve.auth import audit
+
+    for d in decisions:
+        detail = {"id": d.id, "kind": d.kind, "a": d.a, "b": d.b, "value": d.value}
+        audit(case.store, action, user=d.author, detail=detail, address="command line")
+
+
 by_option = click.option(
     "--by",
     "author",
@@ -426,6 +435,7 @@ def merge(a: str, b: str, db: str, author: str | None, note: str) -> None:
     """
     with _case(db) as case:
         done = case.merge(a, b, author=author, note=note)
+        _audit_cli(case, "decision", [done])
         name = case.entity(done.a, limit=1)["name"]
     out.print(f"decision #{done.id}: merged into [bold]{escape(name)}[/bold] ({done.a})")
 
@@ -444,6 +454,7 @@ def decide(a: str, b: str, judgement: str, db: str, author: str | None, note: st
     """
     with _case(db) as case:
         done = case.judge(a, b, judgement, author=author, note=note)
+        _audit_cli(case, "decision", [done])
     out.print(f"decision #{done.id}: {done.a} and {done.b} judged {judgement}")
 
 
@@ -462,6 +473,7 @@ def split(entity: str, mentions: tuple[str, ...], db: str, author: str | None, n
     """
     with _case(db) as case:
         done = case.split(entity, list(mentions), author=author, note=note)
+        _audit_cli(case, "decision", done)
     for d in done:
         out.print(f"decision #{d.id}: mention {d.a} split off")
 
@@ -476,6 +488,7 @@ def rename(entity: str, name: str, db: str, author: str | None, note: str) -> No
     """Give an entity the name you choose. Example: casegraph rename ISIL 'Islamic State'"""
     with _case(db) as case:
         done = case.rename(entity, name, author=author, note=note)
+        _audit_cli(case, "decision", [done])
     out.print(f"decision #{done.id}: {done.a} is now named [bold]{escape(name)}[/bold]")
 
 
@@ -489,6 +502,7 @@ def retype(entity: str, type_: str, db: str, author: str | None, note: str) -> N
     """Give an entity the type you choose. Example: casegraph retype 'Bali' location"""
     with _case(db) as case:
         done = case.retype(entity, type_, author=author, note=note)
+        _audit_cli(case, "decision", [done])
     out.print(f"decision #{done.id}: {done.a} is now a {type_}")
 
 
@@ -499,6 +513,7 @@ def undo(decision_id: int, db: str) -> None:
     """Remove a reviewer decision (ids: casegraph decisions); what it changed is recomputed."""
     with _case(db) as case:
         done = case.undo(decision_id)
+        _audit_cli(case, "undo", [done])
     out.print(f"decision #{done.id} ({done.kind}) removed")
 
 

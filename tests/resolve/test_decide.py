@@ -219,3 +219,14 @@ def test_cli_xref_refuses_a_bad_list_in_one_line(case: Case, tmp_path: Path) -> 
         cli, ["xref", "--against", str(tmp_path / "no.json"), "--db", str(case.store.location)]
     )
     assert missing.exit_code == 1 and "no.json" in missing.output
+
+
+def test_cli_decisions_and_undo_are_in_the_audit_log(case: Case) -> None:
+    from casegraph.serve.auth import audit_log
+
+    db = str(case.store.location)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["merge", "Selim", "Selim Karaca", "--db", db, "--by", "ann"]).exit_code == 0
+    assert runner.invoke(cli, ["undo", "1", "--db", db]).exit_code == 0
+    entries = audit_log(case.store)["entries"]
+    assert [(e["action"], e["user"]) for e in entries][:2] == [("undo", "ann"), ("decision", "ann")]
