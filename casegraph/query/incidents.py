@@ -88,25 +88,24 @@ def _dates(conn: Connection, ids: Collection[str]) -> dict[str, When]:
 
 def _doc_dates(conn: Connection, ids: Collection[str]) -> dict[str, str | None]:
     d = schema.documents
-    found: dict[str, str | None] = {}
-    for part in in_chunks(ids):
-        found.update(conn.execute(select(d.c.id, d.c.date).where(d.c.id.in_(part))).all())
-    return found
+    return _lookup(conn, d.c.id, d.c.date, ids)
 
 
 def _entities_of(conn: Connection, mention_ids: Collection[str]) -> dict[str, str]:
     em = schema.entity_mentions
-    found: dict[str, str] = {}
-    for part in in_chunks(mention_ids):
-        found.update(conn.execute(select(em.c.mention, em.c.entity).where(em.c.mention.in_(part))).all())
-    return found
+    return _lookup(conn, em.c.mention, em.c.entity, mention_ids)
 
 
 def _texts(conn: Connection, ids: Collection[str]) -> dict[str, str]:
     d = schema.documents
-    found: dict[str, str] = {}
+    return _lookup(conn, d.c.id, d.c.text, ids)
+
+
+def _lookup(conn: Connection, key: Any, value: Any, ids: Collection[str]) -> dict[str, Any]:
+    """``value`` by ``key`` for the rows whose key is one of ``ids`` (IN lists cut into chunks)."""
+    found: dict[str, Any] = {}
     for part in in_chunks(ids):
-        found.update(conn.execute(select(d.c.id, d.c.text).where(d.c.id.in_(part))).all())
+        found.update(conn.execute(select(key, value).where(key.in_(part))).all())
     return found
 
 
