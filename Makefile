@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 DEMO_DB ?= out/demo.db
 
-.PHONY: demo test check lint types unit pg bench bench-smoke system-deps install clean eval ui browser node screenshots
+.PHONY: demo test check lint types unit pg bench bench-smoke system-deps install clean eval train ui browser node screenshots
 
 system-deps:  ## Debian packages the build needs (pyicu compiles against ICU)
 	@if ! pkg-config --exists icu-uc 2>/dev/null || ! command -v g++ >/dev/null; then \
@@ -95,8 +95,13 @@ bench-smoke: $(STAMP)  ## the benchmark on 50 documents: checks that it runs, me
 
 check: test
 
-eval: $(STAMP)
+eval: $(STAMP)  ## every quality figure of docs/quality.md (test splits; several minutes)
 	$(BIN)/casegraph eval conll --split test
+	$(BIN)/casegraph eval muc4 --split test
+	$(BIN)/casegraph eval wikievents --split test
+
+train: $(STAMP)  ## retrain the event classifiers shipped in casegraph/extract/models (MUC-4 train, WikiEvents dev)
+	$(BIN)/casegraph train
 
 clean:
 	-scripts/postgres.sh stop

@@ -17,6 +17,7 @@ from casegraph.query.case import entities as list_entities
 from casegraph.query.entity import PAGE_LIMIT, entity_page, find_entity
 from casegraph.query.review import REVIEW_LIMIT, list_decisions, review_queue
 from casegraph.query.search import SearchResult, search
+from casegraph.query.timeline import events_timeline
 from casegraph.resolve import decide
 from casegraph.resolve.entities import Decision
 from casegraph.resolve.match import REVIEW
@@ -82,6 +83,22 @@ class Case:
         """The page of one entity: aliases, mentions with sentences, relations, quotes (at most
         ``limit`` of each; ``totals`` counts them all)."""
         return entity_page(self.store, find_entity(self.store, name_or_id), limit=limit)
+
+    def events(
+        self,
+        *,
+        entity: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        limit: int = 500,
+    ) -> dict[str, Any]:
+        """The case's incidents in date order (undated last), each with place, participants, counts and
+        evidence: ``{"items", "total"}``. ``entity`` is a name or id, as for ``entity()``; ``date_from``
+        and ``date_to`` are ISO prefixes (2015, 2015-07, 2015-07-20)."""
+        entity_id = find_entity(self.store, entity) if entity is not None else None
+        return events_timeline(
+            self.store, entity=entity_id, date_from=date_from, date_to=date_to, limit=limit
+        )
 
     def search(self, query: str, *, limit: int = 20) -> SearchResult:
         """Full-text search with highlighted snippets."""

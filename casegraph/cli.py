@@ -298,6 +298,74 @@ def _section(title: str, lines: list[str]) -> None:
 
 @cli.command()
 @db_option
+@click.option(
+    "--entity", metavar="NAME_OR_ID", help="Only incidents naming this entity (place or participant)."
+)
+@click.option(
+    "--from", "date_from", metavar="DATE", help="Only incidents on or after DATE (2015, 2015-07, 2015-07-20)."
+)
+@click.option("--to", "date_to", metavar="DATE", help="Only incidents on or before DATE.")
+@click.option(
+    "--limit", default=500, show_default=True, type=click.IntRange(1, 5000), help="Most incidents to show."
+)
+@json_option
+def timeline(
+    db: str, entity: str | None, date_from: str | None, date_to: str | None, limit: int, as_json: bool
+) -> None:
+    """The case's events (incidents) in date order, undated ones last, with their evidence.
+
+    Example: casegraph timeline --entity 'Kemal Aydın' --from 2016 --to 2016-06
+    """
+    from casegraph.export import count_text
+
+    with _case(db) as case:
+        result = case.events(entity=entity, date_from=date_from, date_to=date_to, limit=limit)
+    if as_json:
+        _print_json(result)
+        return
+    items = result["items"]
+    if not items:
+        out.print("no events match" if entity or date_from or date_to else "no events in the case")
+        return
+    table = Table("date", "type", "place", "participants", "counts", "evidence", show_lines=True)
+    for column in table.columns[:2]:
+        column.no_wrap = True
+    for item in items:
+        counts = dict.fromkeys(count_text(c) for c in item["counts"])  # each reading once, in order
+        table.add_row(
+            _event_date(item["date"]),
+            _one_line(item["type"]),
+            _one_line((item["place"] or {}).get("name", "")),
+            "\n".join(_one_line(_participant_line(p)) for p in item["participants"]),
+            "\n".join(_one_line(c) for c in counts),
+            "\n".join(
+                f"“{_one_line(' '.join(ev['text'].split()))}” [dim]({_one_line(ev['doc_title'])})[/dim]"
+                for ev in item["evidence"]
+            ),
+        )
+    out.print(table)
+    out.print(_title("Events", items, result["total"]))
+
+
+def _event_date(when: dict[str, Any] | None) -> str:
+    """An incident's date as shown: "2016-03-14", "before 2016", "2015-10 – 2016-02", or "undated"."""
+    if when is None:
+        return "undated"
+    if when["value"] is None:
+        return f"[dim]undated ({_one_line(when['text'])})[/dim]" if when["text"] else "undated"
+    text = " ".join(part for part in (when["modifier"], when["value"]) if part)
+    end = when["end_value"]
+    return text + (f" – {end}" if end and end != when["value"] else "")
+
+
+def _participant_line(part: dict[str, Any]) -> str:
+    """A participant as "role: name" ("perpetrator: Islamic State"), with the words of one that names no
+    entity ("victim: six Jesuit priests")."""
+    return f"{part['role']}: {part['name'] or part['text'] or part['entity'] or 'unknown'}"
+
+
+@cli.command()
+@db_option
 @json_option
 def summary(db: str, as_json: bool) -> None:
     """What the case holds: counts and the most-mentioned entities per type."""
@@ -370,36 +438,117 @@ def _print_paths(paths: list[str], *, null: bool) -> None:
     help="Folder of the eval data (default ../shared/eval).",
 )
 @click.option("--limit", type=click.IntRange(1), help="Only the first N documents (a quick check).")
+@click.option(
+    "--reference",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="muc4 only: score a released prediction file (GTT's format) instead of casegraph.",
+)
 @json_option
-def evaluate(dataset: str, split: str, data_dir: Path | None, limit: int | None, as_json: bool) -> None:
-    """Measure extraction quality on a public annotated dataset (conll, wikievents-coref, crossdoc).
+def evaluate(
+    dataset: str, split: str, data_dir: Path | None, limit: int | None, reference: Path | None, as_json: bool
+) -> None:
+    """Measure extraction quality on a public annotated dataset
+    (conll, wikievents-coref, crossdoc, muc4, wikievents).
 
-    Example: casegraph eval conll --split test
+    Example: casegraph eval muc4 --split test
     """
     from casegraph.eval import evaluate as run_eval
 
-    result = run_eval(dataset, split=split, data_dir=data_dir, limit=limit)
+    result = run_eval(dataset, split=split, data_dir=data_dir, limit=limit, reference=reference)
     if as_json:
         _print_json(result)
         return
     if "casegraph" in result:  # coreference: F1 of casegraph and the same-string baseline, two views
-        names = result["names_only"]
-        out.print(f"{dataset} {split}: {result['documents']} documents, {result['mentions']} mentions; F1")
-        out.print(f"  {'':30}" + "".join(f" {h:>6}" for h in ("MUC", "B3", "CEAF-e", "CoNLL")))
-        for view, scores in (("all mentions", result), (f"names only ({names['mentions']})", names)):
-            for system, label in (("casegraph", "casegraph"), ("baseline", "same string")):
-                row = scores[system]
-                f1s = [row[metric]["f1"] for metric in ("muc", "b3", "ceafe")] + [row["conll_f1"]]
-                out.print(f"  {view:17} {label:12}" + "".join(f" {f1:6.2f}" for f1 in f1s))
-        return
-    out.print(
-        f"{dataset} {split}: F1 {result['f1']:.2f}  P {result['precision']:.2f}  R {result['recall']:.2f}"
-    )
-    for name, row in sorted((result.get("per_type") or result.get("per_variant") or {}).items()):
+        _print_coref(dataset, split, result)
+    elif dataset == "muc4":
+        _print_muc4(split, result)
+    elif dataset == "wikievents":
+        _print_wikievents(split, result)
+    else:
         out.print(
-            f"  {name:6} F1 {row['f1']:.2f}  P {row['precision']:.2f}  R {row['recall']:.2f}"
-            f"  n={row['support']}"
+            f"{dataset} {split}: F1 {result['f1']:.2f}  P {result['precision']:.2f}  R {result['recall']:.2f}"
         )
+        for name, row in sorted((result.get("per_type") or result.get("per_variant") or {}).items()):
+            out.print(
+                f"  {name:6} F1 {row['f1']:.2f}  P {row['precision']:.2f}  R {row['recall']:.2f}"
+                f"  n={row['support']}"
+            )
+
+
+def _print_coref(dataset: str, split: str, result: dict[str, Any]) -> None:
+    names = result["names_only"]
+    out.print(f"{dataset} {split}: {result['documents']} documents, {result['mentions']} mentions; F1")
+    out.print(f"  {'':30}" + "".join(f" {h:>6}" for h in ("MUC", "B3", "CEAF-e", "CoNLL")))
+    for view, scores in (("all mentions", result), (f"names only ({names['mentions']})", names)):
+        for system, label in (("casegraph", "casegraph"), ("baseline", "same string")):
+            row = scores[system]
+            f1s = [row[metric]["f1"] for metric in ("muc", "b3", "ceafe")] + [row["conll_f1"]]
+            out.print(f"  {view:17} {label:12}" + "".join(f" {f1:6.2f}" for f1 in f1s))
+
+
+def _print_muc4(split: str, result: dict[str, Any]) -> None:
+    out.print(
+        f"muc4 {split} ({escape(result['system'])}): F1 {result['f1']:.2f}  "
+        f"P {result['precision']:.2f}  R {result['recall']:.2f}  (GTT's metric)"
+    )
+    for role, row in result["per_role"].items():
+        out.print(
+            f"  {role:13} F1 {row['f1']:6.2f}  P {row['precision']:6.2f}  R {row['recall']:6.2f}"
+            f"  predicted {row['predicted']}, gold {row['gold']}"
+        )
+    if "date_accuracy" in result:
+        out.print(
+            f"  incident date: {result['date_accuracy']:.2f}% of {result['dated_templates']} dated key "
+            f"templates right ({result['date_accuracy_found']:.2f}% of the dates casegraph gave)"
+        )
+
+
+def _print_wikievents(split: str, result: dict[str, Any]) -> None:
+    out.print(
+        f"wikievents {split}: {result['documents']} documents, {result['mapped_events']} of "
+        f"{result['events']} events in casegraph's ontology (coverage {result['coverage']:.2f})"
+    )
+    for title, key in (
+        ("arguments, gold triggers (head F1)", "arguments"),
+        ("triggers, end to end", "triggers"),
+    ):
+        out.print(f"  {title}")
+        for name, row in result[key].items():
+            out.print(f"    {name:15} F1 {row['f1']:6.2f}  P {row['precision']:6.2f}  R {row['recall']:6.2f}")
+
+
+@cli.command()
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    help="Folder of the eval data (default ../shared/eval): MUC-4 train and WikiEvents dev are read.",
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for the models (default: the package's own, replacing the shipped ones).",
+)
+@click.option(
+    "--limit", type=click.IntRange(1), help="Only the first N documents of each set (a quick check)."
+)
+@json_option
+def train(data_dir: Path | None, output: Path | None, limit: int | None, as_json: bool) -> None:
+    """Train the event classifiers on MUC-4 train and WikiEvents dev (needs scikit-learn).
+
+    Example: casegraph train --output models/ && CASEGRAPH_EVENT_MODELS=models/ casegraph ingest docs/
+    """
+    from casegraph.eval import eval_dir
+    from casegraph.train import train_models
+
+    manifest = train_models(eval_dir(data_dir), output, limit=limit, progress=lambda s: err.print(s))
+    if as_json:
+        _print_json(manifest)
+        return
+    for name in ("triggers", "roles"):
+        part = manifest[name]
+        out.print(f"{name}: {part['examples']} examples, {part['features']} features, C={part['C']}")
+    out.print(f"written to {escape(manifest['output'])} in {manifest['seconds']} s")
 
 
 def _audit_cli(case: Any, action: str, decisions: list[Any]) -> None:

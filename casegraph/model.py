@@ -168,38 +168,49 @@ class Value:
 
 @dataclass
 class Participant:
-    """An entity (by mention) taking part in an event, with its role."""
+    """Someone or something taking part in an event, with its role (see docs/events.md).
+
+    ``text`` is the participant as written ("six Jesuit priests", "a car bomb", "Ilhami Bali") at
+    ``start``:``end``; ``mention`` is the mention its head word belongs to, which makes it an entity,
+    or None for a description that names none.
+    """
 
     role: str
-    mention: str
+    mention: str | None
+    start: int = 0
+    end: int = 0
+    text: str = ""
+    confidence: float = 1.0  # the role classifier's probability of this role
 
 
 @dataclass
 class Count:
     """A count reported for an event: '35 killed', 'more than 100 died'."""
 
-    what: str
+    what: str  # killed | injured | arrested | kidnapped | ..., or the counted noun ("ammonium nitrate")
     value: float
-    qualifier: str  # exact | more than | at least | about | up to | ...
-    start: int
+    qualifier: str  # exact | more than | at least | about | nearly | up to | at most | fewer than
+    start: int  # the words that give the count
     end: int
+    unit: str = ""  # for amounts: "tonnes", "kg", "dollars"
 
 
 @dataclass
 class Event:
-    """Something that happened (filled by the events stage, issue 3)."""
+    """Something that happened, found at its trigger word (see casegraph.extract.events)."""
 
     id: str
     doc: str
     type: str
     trigger_start: int
     trigger_end: int
-    start: int  # evidence span
+    start: int  # evidence span: the sentence
     end: int
     date: str | None = None  # TimeExpr id
-    place: str | None = None  # mention id
+    place: str | None = None  # mention id of a location or facility
     participants: list[Participant] = field(default_factory=list)
     counts: list[Count] = field(default_factory=list)
+    confidence: float = 1.0  # the trigger classifier's probability of this type
 
 
 @dataclass

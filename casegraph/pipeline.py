@@ -14,6 +14,7 @@ from casegraph import settings
 from casegraph.errors import CasegraphError, ExtractError
 from casegraph.extract import EXTRACTOR_VERSION
 from casegraph.extract.entities import extract_mentions
+from casegraph.extract.events import Models, extract_events
 from casegraph.extract.nlp import load_pipeline, pipeline_for
 from casegraph.extract.quotes import extract_quotes
 from casegraph.extract.relations import extract_relations
@@ -46,10 +47,14 @@ class IngestReport:
         return not self.failed
 
 
-def extract_document(doc: Document, sdoc: Any) -> Extraction:
-    """Run every extractor over one parsed document, resolving its mentions inside it."""
+def extract_document(doc: Document, sdoc: Any, *, models: Models | None = None) -> Extraction:
+    """Run every extractor over one parsed document, resolving its mentions inside it.
+
+    ``models`` are the event classifiers (default: the shipped ones, or $CASEGRAPH_EVENT_MODELS).
+    """
     mentions, values = extract_mentions(sdoc, doc)
     mentions, links = resolve_document(mentions, doc, sdoc=sdoc)
+    times = extract_times(sdoc, doc)
     return Extraction(
         doc=doc,
         version=EXTRACTOR_VERSION,
@@ -57,8 +62,9 @@ def extract_document(doc: Document, sdoc: Any) -> Extraction:
         links=links,
         relations=extract_relations(sdoc, doc, mentions, links),
         quotes=extract_quotes(sdoc, doc, mentions, links),
-        times=extract_times(sdoc, doc),
+        times=times,
         values=values,
+        events=extract_events(sdoc, doc, mentions, times, models=models),
         sentences=[(s.start_char, s.end_char) for s in sdoc.sents],
     )
 

@@ -65,6 +65,12 @@ SETTINGS: dict[str, Setting] = {
             "Memory (MB) the helper process that reads PDFs may use; "
             "a PDF that needs more fails with a reason.",
         ),
+        Setting(
+            "event_models",
+            "",
+            "Folder of the event classifiers (triggers.npz, roles.npz) written by `casegraph train`; "
+            "empty = the ones shipped with casegraph.",
+        ),
         Setting("batch_size", "16", "Documents sent to spaCy per batch while ingesting."),
         Setting("workers", "1", "Local processes that extract in parallel during `casegraph ingest`."),
         Setting(

@@ -38,7 +38,8 @@ class Maybe:
 
 NUMBER = (int, float)
 EVIDENCE = {"doc": str, "start": int, "end": int, "text": str}
-READING = {"value": NUMBER, "qualifier": str, "sources": [str]}  # one of an incident's conflicting counts
+# One of an incident's conflicting counts.
+READING = {"value": NUMBER, "qualifier": str, "unit": Maybe(str), "sources": [str]}
 RECORDS: dict[str, dict[str, Any]] = {
     "documents": {
         "id": str,
@@ -64,8 +65,8 @@ RECORDS: dict[str, dict[str, Any]] = {
         "type": str,
         "date": Opt({"text": str, "value": Opt(str)}),
         "place": Opt(str),
-        "participants": [{"role": str, "entity": Opt(str)}],
-        "counts": [{"what": str, "value": NUMBER, "qualifier": str}],
+        "participants": [{"role": str, "entity": Opt(str), "text": Maybe(str)}],
+        "counts": [{"what": str, "value": NUMBER, "qualifier": str, "unit": Maybe(str)}],
         "sources": Maybe([str]),
         "conflicts": Maybe([{"what": str, "values": [READING]}]),
         "evidence": [EVIDENCE],
@@ -206,8 +207,12 @@ def _sort_record(name: str, record: dict[str, Any]) -> dict[str, Any]:
         out["aliases"] = sorted(out["aliases"])
         out["reasons"] = sorted(out["reasons"])
     if name == "events":
-        out["participants"] = sorted(out["participants"], key=lambda p: (p["role"], p["entity"] or ""))
-        out["counts"] = sorted(out["counts"], key=lambda c: (c["what"], c["qualifier"], c["value"]))
+        out["participants"] = sorted(
+            out["participants"], key=lambda p: (p["role"], p["entity"] or "", p.get("text") or "")
+        )
+        out["counts"] = sorted(
+            out["counts"], key=lambda c: (c["what"], c["qualifier"], c["value"], c.get("unit") or "")
+        )
     return out
 
 
@@ -220,10 +225,14 @@ def _by_span(span: dict[str, Any]) -> tuple[str, int, int, str]:
 
 
 def count_text(count: dict[str, Any]) -> str:
-    """Return an event count as words: "at least 23 killed", "5 arrested"."""
+    """Return an event count as words: "at least 23 killed", "5 arrested", and an amount with its unit
+    as "about 1.5 tonnes of ammonium nitrate"."""
     value = count["value"]
     number = str(int(value)) if float(value).is_integer() else str(value)
     qualifier = "" if count["qualifier"] in ("", "exact") else count["qualifier"] + " "
+    unit = count.get("unit") or ""
+    if unit:
+        return f"{qualifier}{number} {unit} of {count['what']}"
     return f"{qualifier}{number} {count['what']}"
 
 

@@ -110,7 +110,9 @@ def event_rows(event: dict[str, Any], names: dict[str, str]) -> Iterator[Row]:
         "date_text": date.get("text"),
         "date_value": date.get("value"),
         "place_name": names.get(event["place"] or ""),
-        "participants": SEPARATOR.join(f"{p['role']}={p['entity'] or ''}" for p in event["participants"]),
+        "participants": SEPARATOR.join(
+            f"{p['role']}={p['entity'] or p.get('text') or ''}" for p in event["participants"]
+        ),
         "counts": SEPARATOR.join(count_text(count) for count in event["counts"]),
     }
     yield from _with_evidence(row, event["evidence"])

@@ -216,9 +216,16 @@ def _event_name(event: dict[str, Any], place: str | None) -> str:
 
 def _event_summary(event: dict[str, Any], names: dict[str, str]) -> str:
     # FtM's Event has no role or count properties: keep them readable in the summary.
-    parts = [f"{p['role']}: {names.get(p['entity'] or '', 'unknown')}" for p in event["participants"]]
+    parts = [f"{p['role']}: {_participant_name(p, names)}" for p in event["participants"]]
     parts.extend(count_text(count) for count in event["counts"])
     return "; ".join(parts)
+
+
+def _participant_name(part: dict[str, Any], names: dict[str, str]) -> str:
+    """The entity's name, or the words of a participant that names no entity ("six Jesuit priests")."""
+    if part["entity"]:
+        return names.get(part["entity"], "unknown")
+    return part.get("text") or "unknown"
 
 
 def make_note(

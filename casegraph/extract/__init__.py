@@ -3,4 +3,4 @@
 from __future__ import annotations
 
 # Bump when extraction changes its output, so a store knows which documents to re-extract.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"

@@ -25,7 +25,7 @@ def document_page(store: Store, doc_id: str) -> dict[str, Any]:
         page["relations"] = _relations(conn, doc_id, entity_of)
         page["quotes"] = _quotes(conn, doc_id, entity_of)
         page["times"] = _times(conn, doc_id)
-        page["events"] = _events(conn, doc_id)
+        page["events"] = _events(conn, doc_id, entity_of, row["text"])
     return page
 
 
@@ -91,8 +91,14 @@ def _times(conn: Connection, doc_id: str) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-def _events(conn: Connection, doc_id: str) -> list[dict[str, Any]]:
-    """The document's events: type, evidence span and trigger span (filled once events are extracted)."""
+def _events(
+    conn: Connection, doc_id: str, entity_of: dict[str, tuple[str | None, str | None]], text: str
+) -> list[dict[str, Any]]:
+    """The document's events: type, evidence and trigger spans, participants and counts with their spans.
+
+    A participant that names no entity ("six Jesuit priests") has ``entity`` null; one stored before
+    participants kept their words has ``text`` "" and ``start`` = ``end`` = 0.
+    """
     ev = schema.events
     rows = conn.execute(select(ev).where(ev.c.doc == doc_id).order_by(ev.c.start, ev.c.id)).mappings()
     return [
@@ -103,6 +109,36 @@ def _events(conn: Connection, doc_id: str) -> list[dict[str, Any]]:
             "end": r["end"],
             "trigger_start": r["data"].get("trigger_start"),
             "trigger_end": r["data"].get("trigger_end"),
+            "participants": [_participant(p, entity_of) for p in r["data"].get("participants", [])],
+            "counts": [_count(c, text) for c in r["data"].get("counts", [])],
         }
         for r in rows
     ]
+
+
+def _participant(
+    participant: dict[str, Any], entity_of: dict[str, tuple[str | None, str | None]]
+) -> dict[str, Any]:
+    mention = participant.get("mention")
+    entity, name = entity_of.get(mention, (None, None)) if mention else (None, None)
+    return {
+        "role": participant["role"],
+        "text": participant.get("text") or "",
+        "start": participant.get("start", 0),
+        "end": participant.get("end", 0),
+        "mention": mention,
+        "entity": entity,
+        "entity_name": name,
+    }
+
+
+def _count(count: dict[str, Any], text: str) -> dict[str, Any]:
+    return {
+        "what": count["what"],
+        "value": count["value"],
+        "qualifier": count["qualifier"],
+        "unit": count.get("unit") or "",
+        "start": count["start"],
+        "end": count["end"],
+        "text": text[count["start"] : count["end"]],
+    }

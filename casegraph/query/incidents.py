@@ -3,6 +3,11 @@
 Events are observations that point at mentions and time expressions; here they are read in a few
 queries (events, their times, their documents' dates, the entities of their mentions), mapped to the
 case's current entities, grouped into incidents and returned as casegraph/1 ``events`` records.
+
+Rows stored before participants carried their words and counts their unit read with the defaults of
+``casegraph.model``: a participant without ``text`` has "" (and a ``mention`` that may be null), a count
+without ``unit`` has "". Incidents keep a participant's words, not its span (one participant gathers
+the spans of several reports); the document page (``casegraph.query.document``) gives the spans.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from sqlalchemy import Connection, select
 
 from casegraph.model import Count
 from casegraph.query.entity import evidence
-from casegraph.resolve.incidents import EventFact, Incident, When, resolve_incidents
+from casegraph.resolve.incidents import EventFact, Incident, Party, When, resolve_incidents
 from casegraph.store import in_chunks, schema
 
 
@@ -56,22 +61,36 @@ def load_event_facts(conn: Connection, *, entity_of: Mapping[str, str] | None = 
             doc_date=doc_dates.get(row.doc),
             date=dates.get(data["date"]) if data.get("date") else None,
             place=entity_of.get(data["place"]) if data.get("place") else None,
-            participants=tuple(
-                (p["role"], entity_of.get(p["mention"])) for p in data.get("participants", [])
-            ),
-            counts=tuple(
-                Count(c["what"], c["value"], c["qualifier"], c["start"], c["end"])
-                for c in data.get("counts", [])
-            ),
+            participants=tuple(_party(p, entity_of) for p in data.get("participants", [])),
+            counts=tuple(_count(c) for c in data.get("counts", [])),
         )
         for row, data in zip(rows, datas, strict=True)
     ]
 
 
+def _party(participant: dict[str, Any], entity_of: Mapping[str, str]) -> Party:
+    """(role, entity, words) of a stored participant; entity None when it names no entity or its mention
+    is not resolved yet."""
+    mention = participant.get("mention")
+    entity = entity_of.get(mention) if mention else None
+    return participant["role"], entity, participant.get("text") or ""
+
+
+def _count(count: dict[str, Any]) -> Count:
+    return Count(
+        count["what"],
+        count["value"],
+        count["qualifier"],
+        count["start"],
+        count["end"],
+        unit=count.get("unit") or "",
+    )
+
+
 def _mentions(data: dict[str, Any]) -> Iterable[str]:
     if data.get("place"):
         yield data["place"]
-    yield from (p["mention"] for p in data.get("participants", []))
+    yield from (p["mention"] for p in data.get("participants", []) if p.get("mention"))
 
 
 def _dates(conn: Connection, ids: Collection[str]) -> dict[str, When]:
@@ -117,13 +136,15 @@ def incident_record(incident: Incident, texts: dict[str, str]) -> dict[str, Any]
         "date": _date_record(incident),
         "place": incident.place,
         "participants": [
-            {"role": p.role, "entity": p.entity, "sources": list(p.docs)} for p in incident.participants
+            {"role": p.role, "entity": p.entity, "text": p.text, "sources": list(p.docs)}
+            for p in incident.participants
         ],
         "counts": [
             {
                 "what": c.what,
                 "value": c.value,
                 "qualifier": c.qualifier,
+                "unit": c.unit,
                 "source": c.doc,
                 "event": c.event,
                 "start": c.start,
@@ -139,6 +160,7 @@ def incident_record(incident: Incident, texts: dict[str, str]) -> dict[str, Any]
                     {
                         "value": r.value,
                         "qualifier": r.qualifier,
+                        "unit": r.unit,
                         "sources": list(r.docs),
                         "events": list(r.events),
                     }

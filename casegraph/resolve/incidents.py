@@ -23,7 +23,8 @@ Rules. A fact joins an incident when all of these hold between the fact and the 
 4. **One more agreement beyond the type**: the same place, the same exact day (day precision and no
    ``before``/``after``/``since``/``approx`` modifier), or a participant entity in common (whatever the
    roles). Two ``attack`` events with no date and no place never merge, nor two attacks in ``2016``
-   with nothing else in common.
+   with nothing else in common. A participant that names no entity ("six Jesuit priests", "a car
+   bomb") is never an agreement: two reports of "a car bomb" may well tell of two bombs.
 
 The same rules hold inside one document and across documents; inside one document they make the
 events of one happening one incident with several evidence spans.
@@ -43,9 +44,16 @@ open-ended or spans more than ``BLOCK_MONTHS`` months is compared with the incid
 month and those at its place. Never all pairs. Taking the narrowest dates first is what makes this
 enough: an incident is always started by its narrowest fact, so it is found in that fact's months.
 
+Participants. An incident's participants are the union over its facts: one ``Participation`` per
+role and entity, or, for a participant that names no entity, per role and words as normalised by
+``participant_key`` (case, diacritics, punctuation and a leading article folded), so "six Jesuit
+priests" told by two reports is one participation with both sources. Its ``text`` is the words of
+its first report (in document order).
+
 Counts are kept side by side: every count with its source event and document. For each ``what``
-reported with more than one (value, qualifier), ``conflicts`` lists the readings with their sources
-("killed": 35 exact in one report, 34 exact in another); nothing is overwritten or averaged.
+reported with more than one (value, qualifier, unit), ``conflicts`` lists the readings with their
+sources ("killed": 35 exact in one report, 34 exact in another); nothing is overwritten, averaged or
+converted (1.5 tonnes and 1500 kg of one thing are two readings).
 """
 
 from __future__ import annotations
@@ -58,7 +66,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from casegraph.model import Count, make_id
+from casegraph.resolve.names import name_key
 
+Party = tuple[str, str | None, str]  # (role, entity id or None, the participant's words as written)
 Interval = tuple[date, date]  # first and last day, inclusive; date.min / date.max when open
 BlockKey = tuple[str, str, object]  # ("month" | "place", root type, (year, month) or place entity id)
 
@@ -91,16 +101,21 @@ class EventFact:
     doc_date: str | None = None
     date: When | None = None
     place: str | None = None
-    participants: tuple[tuple[str, str | None], ...] = ()  # (role, entity id or None when unresolved)
+    participants: tuple[Party, ...] = ()  # entity None: a description, or a mention not resolved yet
     counts: tuple[Count, ...] = ()
 
 
 @dataclass(frozen=True)
 class Participation:
-    """A participant of an incident with the documents and events that name it in that role."""
+    """A participant of an incident with the documents and events that name it in that role.
+
+    ``entity`` is None for a participant that names no entity; ``text`` is its words as its first report
+    writes them ("six Jesuit priests"; "" when the events stored none).
+    """
 
     role: str
     entity: str | None
+    text: str
     docs: tuple[str, ...]
     events: tuple[str, ...]
 
@@ -116,16 +131,18 @@ class SourcedCount:
     event: str
     start: int
     end: int
+    unit: str = ""  # for amounts: "tonnes", "kg"
 
 
 @dataclass(frozen=True)
 class Reading:
-    """One (value, qualifier) reported for a count, and who reports it."""
+    """One (value, qualifier, unit) reported for a count, and who reports it."""
 
     value: float
     qualifier: str
     docs: tuple[str, ...]
     events: tuple[str, ...]
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -230,7 +247,7 @@ class _Prepared:
     @classmethod
     def of(cls, fact: EventFact) -> _Prepared:
         """Prepare one fact."""
-        entities = frozenset(e for _, e in fact.participants if e is not None)
+        entities = frozenset(e for _, e, _ in fact.participants if e is not None)
         root = fact.type.split(".", 1)[0]
         return cls(fact, date_interval(fact.date), exact_day(fact.date), entities, root)
 
@@ -358,7 +375,7 @@ def finish_incident(facts: Sequence[EventFact], type_: str, place: str | None) -
     ordered = tuple(sorted(facts, key=lambda f: (f.doc, f.start, f.end, f.id)))
     source = _date_source(ordered)
     counts = tuple(
-        SourcedCount(c.what, c.value, c.qualifier, f.doc, f.id, c.start, c.end)
+        SourcedCount(c.what, c.value, c.qualifier, f.doc, f.id, c.start, c.end, c.unit)
         for f in ordered
         for c in f.counts
     )
@@ -390,32 +407,50 @@ def _precision(p: _Prepared) -> tuple[int, bool, str, str, int, str]:
     return (p.width, p.day is None, f.doc_date or "~", f.doc, f.start, f.id)
 
 
+def participant_key(text: str) -> str:
+    """The words of a participant that names no entity, normalised for grouping: case, diacritics,
+    punctuation and a leading article folded ("The six Jesuit priests," -> "six jesuit priests")."""
+    key = name_key(text)
+    for article in ("a ", "an "):
+        if key.startswith(article):
+            return key[len(article) :]
+    return key
+
+
 def _participants(facts: Sequence[EventFact]) -> tuple[Participation, ...]:
-    docs: dict[tuple[str, str | None], set[str]] = defaultdict(set)
-    events: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+    """One participation per (role, entity), or (role, normalised words) when it names no entity."""
+    texts: dict[tuple[str, str, str], str] = {}
+    docs: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    events: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for f in facts:
-        for role, entity in f.participants:
-            docs[(role, entity)].add(f.doc)
-            if f.id not in events[(role, entity)]:
-                events[(role, entity)].append(f.id)
+        for role, entity, text in f.participants:
+            key = (role, entity or "", "" if entity else participant_key(text))
+            if not texts.get(key):
+                texts[key] = text
+            docs[key].add(f.doc)
+            if f.id not in events[key]:
+                events[key].append(f.id)
     return tuple(
-        Participation(role, entity, tuple(sorted(docs[(role, entity)])), tuple(events[(role, entity)]))
-        for role, entity in sorted(docs, key=lambda k: (k[0], k[1] or ""))
+        Participation(key[0], key[1] or None, texts[key], tuple(sorted(docs[key])), tuple(events[key]))
+        for key in sorted(docs)
     )
 
 
 def find_conflicts(counts: Iterable[SourcedCount]) -> tuple[Conflict, ...]:
-    """For each count reported with more than one (value, qualifier), the readings with their sources."""
-    readings: dict[str, dict[tuple[float, str], list[SourcedCount]]] = defaultdict(lambda: defaultdict(list))
+    """For each count reported with more than one (value, qualifier, unit), the readings with their
+    sources."""
+    readings: dict[str, dict[tuple[float, str, str], list[SourcedCount]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     for c in counts:
-        readings[c.what][(c.value, c.qualifier)].append(c)
+        readings[c.what][(c.value, c.qualifier, c.unit)].append(c)
     return tuple(
-        Conflict(what, tuple(_reading(v, q, found) for (v, q), found in sorted(by_value.items())))
+        Conflict(what, tuple(_reading(v, q, u, found) for (v, q, u), found in sorted(by_value.items())))
         for what, by_value in sorted(readings.items())
         if len(by_value) > 1
     )
 
 
-def _reading(value: float, qualifier: str, found: Sequence[SourcedCount]) -> Reading:
+def _reading(value: float, qualifier: str, unit: str, found: Sequence[SourcedCount]) -> Reading:
     events = tuple(sorted({c.event for c in found}))
-    return Reading(value, qualifier, tuple(sorted({c.doc for c in found})), events)
+    return Reading(value, qualifier, tuple(sorted({c.doc for c in found})), events, unit)

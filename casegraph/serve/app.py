@@ -35,7 +35,7 @@ from casegraph.query.graph import MAX_DEPTH, neighbourhood, shortest_path
 from casegraph.query.places import places
 from casegraph.query.review import list_decisions, review_queue
 from casegraph.query.search import Filters, search
-from casegraph.query.timeline import timeline
+from casegraph.query.timeline import events_timeline, timeline
 from casegraph.resolve import decide
 from casegraph.serve import auth
 from casegraph.serve.access import (
@@ -448,6 +448,18 @@ def _read_routes(app: FastAPI, store: Store) -> None:
         if entity is not None:
             entity_page(store, entity, limit=1)  # an unknown entity is a 404, not an empty timeline
         return timeline(store, entity=entity, date_from=date_from, date_to=date_to, limit=limit)
+
+    @app.get("/api/events", tags=["case"])
+    def get_events(
+        entity: Annotated[str | None, Query(max_length=40)] = None,
+        date_from: Annotated[DateText, Query(alias="from")] = None,
+        date_to: Annotated[DateText, Query(alias="to")] = None,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    ) -> dict[str, Any]:
+        """Incidents in date order (undated last), each with place, participants, counts and evidence."""
+        if entity is not None:
+            entity_page(store, entity, limit=1)  # an unknown entity is a 404, not an empty list
+        return events_timeline(store, entity=entity, date_from=date_from, date_to=date_to, limit=limit)
 
     @app.get("/api/places", tags=["case"])
     def get_places(limit: Annotated[int, Query(ge=1, le=5000)] = 1000) -> dict[str, Any]:

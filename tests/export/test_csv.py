@@ -94,8 +94,18 @@ def test_write_csv_events_flatten_participants_and_counts(tmp_path: Path, case: 
     isis = next(e["id"] for e in case["entities"] if e["name"] == "Islamic State")
     assert (row["type"], row["date_text"], row["date_value"]) == ("attack", "late Friday", "2017-07-07")
     assert row["place_name"] == "Sinai Peninsula"
-    assert row["participants"] == f"perpetrator={isis}; target="
+    # An entity by its id, a participant that names none by its words.
+    assert row["participants"] == f"perpetrator={isis}; target=23 soldiers"
     assert row["counts"] == "at least 23 killed"
+
+
+def test_write_csv_events_write_amounts_with_their_unit(tmp_path: Path, case: dict[str, Any]) -> None:
+    [event] = case["events"]
+    event["counts"].append({"what": "explosives", "value": 1.5, "qualifier": "about", "unit": "tonnes"})
+    event["participants"][1]["text"] = ""  # words not stored: nothing after "="
+    [row] = _read(tmp_path, case)["events"]
+    assert row["counts"] == "about 1.5 tonnes of explosives; at least 23 killed"
+    assert row["participants"].endswith("; target=")
 
 
 def test_write_csv_quotes_text_with_commas_quotes_and_newlines(tmp_path: Path, case: dict[str, Any]) -> None:

@@ -188,6 +188,14 @@ def test_json_export_rejects_nan(tmp_path: Path, case: dict[str, Any]) -> None:
         (lambda d: d["entities"][1]["mentions"][0].update(start=True), r"start must be an integer, got bool"),
         (lambda d: d["documents"].append(copy.deepcopy(d["documents"][0])), "documents has id .* twice"),
         (lambda d: d["events"][0].update(date="2017-07-07"), r"events\[0\]\.date must be an object, got str"),
+        (
+            lambda d: d["events"][0]["participants"][1].update(text=23),
+            r"participants\[1\]\.text must be a string",
+        ),
+        (
+            lambda d: d["events"][0]["counts"][0].update(unit=["t"]),
+            r"counts\[0\]\.unit must be a string, got list",
+        ),
     ],
 )
 def test_check_data_rejects_malformed_data(change: Any, message: str, case: dict[str, Any]) -> None:
@@ -202,6 +210,33 @@ def test_check_data_accepts_missing_lists_and_optional_fields(case: dict[str, An
         del time["end_value"], time["modifier"]
     check_data(case)
     assert sort_data(case)["events"] == []
+
+
+def test_check_data_accepts_events_written_before_participant_words_and_units(case: dict[str, Any]) -> None:
+    # casegraph/1 files exported before participants kept their words and counts their unit.
+    [event] = case["events"]
+    for part in event["participants"]:
+        del part["text"]
+    for count in event["counts"]:
+        del count["unit"]
+    check_data(case)
+    assert sort_data(case)["events"][0]["participants"] == event["participants"]
+
+
+def test_sort_data_orders_participants_by_role_entity_and_words(case: dict[str, Any]) -> None:
+    [event] = case["events"]
+    event["participants"] += [
+        {"role": "target", "entity": None, "text": "a checkpoint"},
+        {"role": "instrument", "entity": None, "text": "car bombs"},
+    ]
+    event["participants"].reverse()
+    parts = sort_data(case)["events"][0]["participants"]
+    assert [(p["role"], p["text"]) for p in parts] == [
+        ("instrument", "car bombs"),
+        ("perpetrator", "Islamic State"),
+        ("target", "23 soldiers"),
+        ("target", "a checkpoint"),
+    ]
 
 
 def test_sort_data_does_not_modify_its_input(case: dict[str, Any]) -> None:

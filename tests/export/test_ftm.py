@@ -167,8 +167,20 @@ def test_write_ftm_event_has_date_place_parties_and_counts(tmp_path: Path, case:
     assert props["location"] == ["Sinai Peninsula"]
     assert props["addressEntity"] == [_by_name(entities, "Address", "Sinai Peninsula")["id"]]
     assert props["involved"] == [_by_name(entities, "Organization", "Islamic State")["id"]]
-    assert props["summary"] == ["perpetrator: Islamic State; target: unknown; at least 23 killed"]
+    assert props["summary"] == ["perpetrator: Islamic State; target: 23 soldiers; at least 23 killed"]
     assert props["description"][0].startswith("Islamic State has claimed responsibility")
+
+
+def test_write_ftm_event_summary_shows_units_and_participants_without_words(
+    tmp_path: Path, case: dict[str, Any]
+) -> None:
+    [event] = case["events"]
+    event["counts"].append({"what": "ammonium nitrate", "value": 2, "qualifier": "exact", "unit": "tonnes"})
+    event["participants"][1]["text"] = ""  # stored before participants kept their words
+    [ftm_event] = [e for e in _export(tmp_path, case) if e["schema"] == "Event"]
+    assert ftm_event["properties"]["summary"] == [
+        "perpetrator: Islamic State; target: unknown; 2 tonnes of ammonium nitrate; at least 23 killed"
+    ]
 
 
 def test_write_ftm_quotes_become_notes_with_or_without_a_speaker(

@@ -30,7 +30,7 @@ def test_case_data_maps_event_mentions_and_dates(store_db: str) -> None:
             38,
             date=time.id,
             place=place.id,
-            participants=[Participant("attacker", bali.id)],
+            participants=[Participant("attacker", bali.id, bali.start, bali.end, bali.text)],
             counts=[Count("killed", 35, "exact", 0, 5)],
         )
     )
@@ -50,12 +50,15 @@ def test_case_data_maps_event_mentions_and_dates(store_db: str) -> None:
         "source": doc,
     }
     assert event["place"] == owner[place.id]
-    assert event["participants"] == [{"role": "attacker", "entity": owner[bali.id], "sources": [doc]}]
+    assert event["participants"] == [
+        {"role": "attacker", "entity": owner[bali.id], "text": bali.text, "sources": [doc]}
+    ]
     assert event["counts"] == [
         {
             "what": "killed",
             "value": 35,
             "qualifier": "exact",
+            "unit": "",
             "source": doc,
             "event": "ev1",
             "start": 0,

@@ -2,8 +2,10 @@
 
 The documents are real files read by casegraph's own readers, and every span is located in their text:
 two VOA reports of the Reina nightclub attack (../shared/corpus/news; the corpus holds no text on the
-Suruç or Ankara bombings, see its SOURCES.md), and the sample case's three reports of the Kilis bus
-station bombing (examples/case, fiction written for casegraph) whose death tolls disagree, 35 and 34.
+Suruç or Ankara bombings, see its SOURCES.md), the sample case's three reports of the Kilis bus
+station bombing (examples/case, fiction written for casegraph) whose death tolls disagree, 35 and 34,
+and two of its reports of the fertiliser purchase, with participants that name no entity ("an
+agricultural supplier") and an amount with its unit (1.5 tonnes).
 The events are built by hand, as the events stage (issue 3) will build them; times are normalised by
 casegraph's own ``normalise_time`` against each document's date.
 """
@@ -13,6 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select, update
+
 from casegraph.export import check_data, export_data
 from casegraph.extract.times import normalise_time
 from casegraph.ingest import read_file
@@ -20,7 +24,7 @@ from casegraph.model import Count, Event, Extraction, Mention, Participant, Time
 from casegraph.query.case import case_data
 from casegraph.query.incidents import load_event_facts, load_incidents
 from casegraph.resolve.update import resolve_pending
-from casegraph.store import Writer, open_store
+from casegraph.store import Writer, open_store, schema
 from tests.conftest import CORPUS, REPO
 
 Span = tuple[int, int]
@@ -78,8 +82,16 @@ class Report:
         )
         return tid
 
-    def count(self, what: str, value: float, phrase: str, sent: Span, qualifier: str = "exact") -> Count:
-        return Count(what, value, qualifier, *self.span(phrase, sent))
+    def count(
+        self, what: str, value: float, phrase: str, sent: Span, qualifier: str = "exact", unit: str = ""
+    ) -> Count:
+        return Count(what, value, qualifier, *self.span(phrase, sent), unit=unit)
+
+    def participant(self, role: str, phrase: str, sent: Span, type_: str | None = None) -> Participant:
+        """A participant at ``phrase``: an entity's mention when ``type_`` is given, else words only."""
+        start, end = self.span(phrase, sent)
+        mention = self.mention(phrase, type_, sent) if type_ else None
+        return Participant(role, mention, start, end, phrase)
 
     def event(self, type_: str, trigger: str, sent: Span, **facts: Any) -> str:
         start, end = self.span(trigger, sent)
@@ -172,6 +184,74 @@ def kilis_reports() -> list[Report]:
         counts=[court.count("killed", 35, "35 killed", s), court.count("injured", 112, "112\ninjured", s)],
     )
     return [news, web, court]
+
+
+def purchase_reports() -> list[Report]:
+    """The fertiliser purchase as the Kilis news report and the prosecution summary tell it: the buyer
+    named as the group in one and as two men in the other, the seller once as words only, the item as
+    words only in both, the amount in tonnes in both and in bags in the summary."""
+    news, court = Report(KILIS_NEWS, "2016-09-20"), Report(KILIS_COURT, "2016-09-20")
+    add_purchase(news, court)
+    return [news, court]
+
+
+def add_purchase(news: Report, court: Report) -> None:
+    """The events of ``purchase_reports`` added to reports of the Kilis news and the summary."""
+    s = news.sentence("According to the summary, the EFB bought", "summer of 2015.")
+    news.event(
+        "transaction.purchase",
+        "bought",
+        s,
+        date=news.time("the summer of 2015", s),
+        place=news.mention("Gaziantep", "location", s),
+        participants=[
+            news.participant("buyer", "EFB", s, "organization"),
+            news.participant("seller", "an agricultural supplier", s),
+            news.participant("item", "ammonium nitrate fertiliser", s),
+        ],
+        counts=[news.count("ammonium nitrate", 1.5, "1.5 tonnes", s, unit="tonnes")],
+    )
+    s = court.sentence("In July 2015 Aydin and Tuzcu", "2016).")
+    court.event(
+        "transaction.purchase",
+        "bought",
+        s,
+        date=court.time("July 2015", s),
+        place=court.mention("Gaziantep", "location", s),
+        participants=[
+            court.participant("buyer", "Aydin", s, "person"),
+            court.participant("buyer", "Tuzcu", s, "person"),
+            court.participant("seller", "Bereket Agricultural Supplies", s, "organization"),
+            court.participant("item", "ammonium nitrate fertiliser", s),
+        ],
+        counts=[
+            court.count("ammonium nitrate", 1.5, "1.5 tonnes", s, unit="tonnes"),
+            court.count("ammonium nitrate", 30, "30 bags", s, unit="bags"),
+        ],
+    )
+
+
+def add_truck_bombs(news: Report) -> str:
+    """An undated bombing in the Kilis news report: truck bombs in northern Syria; returns its event id."""
+    s = news.sentence("A senior security official", "people died.")
+    return news.event(
+        "attack.bombing",
+        "truck bombs",
+        s,
+        place=news.mention("Syria", "location", s),
+        participants=[news.participant("instrument", "truck bombs", s)],
+        counts=[news.count("killed", 100, "more than 100 people died", s, "more than")],
+    )
+
+
+def case_reports() -> list[Report]:
+    """Every report above in one case: the Kilis bombing, the fertiliser purchase, the undated truck
+    bombs, and the Reina attack with the stadium bombing and the arrest."""
+    news, web, court = kilis_reports()
+    add_purchase(news, court)
+    add_truck_bombs(news)
+    drone, club, _ = reina_reports()
+    return [news, web, court, drone, club]
 
 
 def stored(store_db: str, reports: list[Report]) -> Any:
@@ -268,3 +348,75 @@ def test_load_incidents_reads_the_same_alone_as_in_case_data(store_db: str) -> N
     store.close()
     # Every place is mapped to its entity, never left as a mention id.
     assert len(facts) == 3 and len({f.place for f in facts}) == 1 and None not in {f.place for f in facts}
+
+
+def test_case_data_keeps_participants_as_words_and_amounts_with_units(store_db: str, tmp_path: Path) -> None:
+    news, court = purchase_reports()
+    store = stored(store_db, [news, court])
+    data = case_data(store)
+    store.close()
+    names = {e["id"]: e["name"] for e in data["entities"]}
+    [purchase] = data["events"]
+    assert purchase["type"] == "transaction.purchase"
+    assert purchase["date"]["value"] == "2015-07" and purchase["date"]["source"] == court.doc.id
+    assert names[purchase["place"]] == "Gaziantep"
+    parts = [
+        (p["role"], names.get(p["entity"] or ""), p["text"], p["sources"]) for p in purchase["participants"]
+    ]
+    both = sorted([news.doc.id, court.doc.id])
+    # The item is words only in both reports: one participant, with both sources.
+    assert ("item", None, "ammonium nitrate fertiliser", both) in parts
+    assert ("seller", None, "an agricultural supplier", [news.doc.id]) in parts
+    assert (
+        "seller",
+        "Bereket Agricultural Supplies",
+        "Bereket Agricultural Supplies",
+        [court.doc.id],
+    ) in parts
+    assert sorted(p[1] for p in parts if p[0] == "buyer") == ["Aydin", "EFB", "Tuzcu"]
+    assert len(parts) == 6
+    assert [(c["what"], c["value"], c["unit"], c["text"], c["source"]) for c in purchase["counts"]] == sorted(
+        [
+            ("ammonium nitrate", 1.5, "tonnes", "1.5 tonnes", court.doc.id),
+            ("ammonium nitrate", 30, "bags", "30 bags", court.doc.id),
+            ("ammonium nitrate", 1.5, "tonnes", "1.5 tonnes", news.doc.id),
+        ],
+        key=lambda c: (c[4], c[3]),
+    )
+    [conflict] = purchase["conflicts"]
+    assert [(v["value"], v["unit"], v["sources"]) for v in conflict["values"]] == [
+        (1.5, "tonnes", both),
+        (30, "bags", [court.doc.id]),
+    ]
+    check_data(data)
+    for fmt in ("json", "csv", "ftm", "graphml"):
+        assert export_data(data, format=fmt, output=tmp_path / f"case-{fmt}")
+    written = (tmp_path / "case-csv" / "events.csv").read_text(encoding="utf-8")
+    assert "item=ammonium nitrate fertiliser" in written and "1.5 tonnes of ammonium nitrate" in written
+
+
+def test_load_event_facts_reads_rows_stored_before_words_and_units(store_db: str) -> None:
+    store = stored(store_db, purchase_reports())
+    ev = schema.events
+    with store.engine.begin() as conn:  # rewrite the rows as casegraph stored them before: no words, no unit
+        for row in conn.execute(select(ev.c.id, ev.c.data)).all():
+            data = dict(row.data)
+            data["participants"] = [
+                {"role": p["role"], "mention": p["mention"]} for p in data["participants"] if p["mention"]
+            ]
+            data["counts"] = [
+                {k: c[k] for k in ("what", "value", "qualifier", "start", "end")} for c in data["counts"]
+            ]
+            conn.execute(update(ev).where(ev.c.id == row.id).values(data=data))
+    with store.read() as conn:
+        facts = load_event_facts(conn)
+        [purchase] = load_incidents(conn)
+    store.close()
+    assert all(text == "" and entity is not None for f in facts for _, entity, text in f.participants)
+    assert {c.unit for f in facts for c in f.counts} == {""}
+    assert {p["role"] for p in purchase["participants"]} == {"buyer", "seller"}
+    assert all(p["text"] == "" and p["entity"] for p in purchase["participants"])
+    assert {c["unit"] for c in purchase["counts"]} == {""}
+    # Without units, 1.5 and 30 are still two readings of one count.
+    [conflict] = purchase["conflicts"]
+    assert [(v["value"], v["unit"]) for v in conflict["values"]] == [(1.5, ""), (30, "")]

@@ -16,6 +16,7 @@ from casegraph.resolve.incidents import (
     Incident,
     When,
     date_interval,
+    participant_key,
     related_types,
     resolve_incidents,
 )
@@ -38,6 +39,7 @@ def fact(
     day: str | None = None,
     place: str | None = None,
     who: tuple[str, ...] = (),
+    described: tuple[tuple[str, str], ...] = (),
     counts: tuple[Count, ...] = (),
     start: int = 0,
     date_: When | None = None,
@@ -50,13 +52,14 @@ def fact(
         end=start + 40,
         date=date_ or (when(day) if day else None),
         place=place,
-        participants=tuple(("perpetrator", e) for e in who),
+        participants=tuple(("perpetrator", e, "") for e in who)
+        + tuple((role, None, text) for role, text in described),
         counts=counts,
     )
 
 
-def killed(value: float, qualifier: str = "exact", what: str = "killed") -> Count:
-    return Count(what, value, qualifier, 5, 14)
+def killed(value: float, qualifier: str = "exact", what: str = "killed", unit: str = "") -> Count:
+    return Count(what, value, qualifier, 5, 14, unit)
 
 
 def groups(found: list[Incident]) -> list[list[str]]:
@@ -330,13 +333,156 @@ def test_resolve_incidents_unions_participants_with_their_sources() -> None:
         0,
         40,
         date=when("2015-10-10"),
-        participants=(("perpetrator", IS), ("target", PKK)),
+        participants=(("perpetrator", IS, "Islamic State"), ("target", PKK, "the PKK")),
     )
     [incident] = resolve_incidents([a, b])
-    assert [(p.role, p.entity, p.docs, p.events) for p in incident.participants] == [
-        ("perpetrator", IS, ("doc-a", "doc-b"), ("a", "b")),
-        ("target", PKK, ("doc-b",), ("b",)),
+    assert [(p.role, p.entity, p.text, p.docs, p.events) for p in incident.participants] == [
+        ("perpetrator", IS, "Islamic State", ("doc-a", "doc-b"), ("a", "b")),
+        ("target", PKK, "the PKK", ("doc-b",), ("b",)),
     ]
+
+
+# Participants that name no entity
+
+
+def test_resolve_incidents_groups_described_participants_by_role_and_words() -> None:
+    found = resolve_incidents(
+        [
+            fact(
+                "a",
+                "doc-a",
+                day="1989-11-16",
+                place="e-san-salvador",
+                described=(("victim", "six Jesuit priests"),),
+            ),
+            fact(
+                "b",
+                "doc-b",
+                day="1989-11-16",
+                place="e-san-salvador",
+                described=(("victim", "The six  Jesuit priests,"), ("instrument", "rifles")),
+            ),
+            fact(
+                "c",
+                "doc-c",
+                day="1989-11-16",
+                place="e-san-salvador",
+                described=(("target", "six Jesuit priests"),),
+            ),
+        ]
+    )
+    [incident] = found
+    assert [(p.role, p.entity, p.text, p.docs, p.events) for p in incident.participants] == [
+        ("instrument", None, "rifles", ("doc-b",), ("b",)),
+        ("target", None, "six Jesuit priests", ("doc-c",), ("c",)),  # another role: another participation
+        ("victim", None, "six Jesuit priests", ("doc-a", "doc-b"), ("a", "b")),  # the first report's words
+    ]
+
+
+def test_resolve_incidents_keeps_an_entity_and_words_naming_none_apart_in_one_role() -> None:
+    a = fact(
+        "a", "doc-a", day="2016-03-14", place=KILIS, who=(PKK,), described=(("perpetrator", "a car bomb"),)
+    )
+    b = fact("b", "doc-b", day="2016-03-14", place=KILIS, described=(("perpetrator", "A car bomb"),))
+    [incident] = resolve_incidents([a, b])
+    assert [(p.role, p.entity, p.text, p.docs) for p in incident.participants] == [
+        ("perpetrator", None, "a car bomb", ("doc-a", "doc-b")),
+        ("perpetrator", PKK, "", ("doc-a",)),
+    ]
+
+
+def test_resolve_incidents_never_counts_shared_words_as_agreement() -> None:
+    # Same month, no place, no entity in common: "a car bomb" in both reports does not make them one.
+    bomb = (("instrument", "a car bomb"),)
+    found = resolve_incidents(
+        [
+            fact("a", "doc-a", day="2016-03", described=bomb),
+            fact("b", "doc-b", day="2016-03", described=bomb),
+        ]
+    )
+    assert groups(found) == [["a"], ["b"]]
+    # With an undated report, shared words are no participant overlap either.
+    found = resolve_incidents(
+        [
+            fact("c", "doc-c", place=KILIS, described=bomb),
+            fact("d", "doc-d", day="2016-03-14", place=KILIS, described=bomb),
+        ]
+    )
+    assert groups(found) == [["c"], ["d"]]
+    # An entity in common does join them.
+    found = resolve_incidents(
+        [
+            fact("e", "doc-e", place=KILIS, who=(IS,), described=bomb),
+            fact("f", "doc-f", day="2016-03-14", place=KILIS, who=(IS,), described=bomb),
+        ]
+    )
+    assert groups(found) == [["e", "f"]]
+
+
+def test_participant_key_folds_case_punctuation_and_a_leading_article() -> None:
+    assert participant_key("The six Jesuit priests,") == participant_key("six jesuit  priests")
+    assert participant_key("a car bomb") == participant_key("Car bomb") == "car bomb"
+    assert participant_key("an explosive") == "explosive"
+    assert participant_key("six Jesuit priests") != participant_key("five Jesuit priests")
+    assert participant_key("Ağrı villagers") == participant_key("Agri villagers")
+
+
+# Counts with units
+
+
+def test_resolve_incidents_compares_counts_with_their_units() -> None:
+    nitrate = "ammonium nitrate"
+    found = resolve_incidents(
+        [
+            fact(
+                "a",
+                "doc-a",
+                day="2020-08-04",
+                place="e-beirut",
+                counts=(killed(2750, what=nitrate, unit="tonnes"),),
+            ),
+            fact(
+                "b",
+                "doc-b",
+                day="2020-08-04",
+                place="e-beirut",
+                counts=(killed(2750, what=nitrate, unit="tonnes"),),
+            ),
+            fact(
+                "c",
+                "doc-c",
+                day="2020-08-04",
+                place="e-beirut",
+                counts=(killed(2750, what=nitrate, unit="kg"),),
+            ),
+        ]
+    )
+    [incident] = found
+    assert [(c.value, c.unit, c.doc) for c in incident.counts] == [
+        (2750, "tonnes", "doc-a"),
+        (2750, "tonnes", "doc-b"),
+        (2750, "kg", "doc-c"),
+    ]
+    [conflict] = incident.conflicts  # the same number in another unit is another reading
+    assert conflict.what == nitrate
+    assert [(r.value, r.qualifier, r.unit, r.docs) for r in conflict.readings] == [
+        (2750, "exact", "kg", ("doc-c",)),
+        (2750, "exact", "tonnes", ("doc-a", "doc-b")),
+    ]
+
+
+def test_resolve_incidents_reports_no_conflict_when_value_and_unit_agree() -> None:
+    found = resolve_incidents(
+        [
+            fact(
+                "a", "doc-a", day="2020-08-04", place="e-beirut", counts=(killed(1.5, "about", "TNT", "kt"),)
+            ),
+            fact(
+                "b", "doc-b", day="2020-08-04", place="e-beirut", counts=(killed(1.5, "about", "TNT", "kt"),)
+            ),
+        ]
+    )
+    assert found[0].conflicts == ()
 
 
 def test_resolve_incidents_shows_an_unresolved_date_when_none_resolves() -> None:

@@ -10,7 +10,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from casegraph.query.entity import find_entity
+from casegraph.query.timeline import events_timeline
 from casegraph.serve.app import create_app
+from tests.query.test_incidents import case_reports, stored
 
 
 @pytest.fixture(scope="module")
@@ -98,12 +101,45 @@ def test_entity_page_graph_and_path_carry_evidence(client: TestClient) -> None:
 def test_timeline_is_in_date_order_and_filters_by_entity_and_range(client: TestClient) -> None:
     items = client.get("/api/timeline").json()["items"]
     assert items and [i["date"] for i in items] == sorted(i["date"] for i in items)
-    assert all(i["evidence"]["text"] and i["entities"] for i in items)
+    assert all(i["evidence"]["text"] for i in items)
+    # A dated sentence is listed for the entities it names; an event may name none ("a bomb exploded").
+    assert all(i["entities"] for i in items if i["kind"] == "time")
+    assert any(i["kind"] == "event" for i in items)
     aydin = entity_id(client, "Kemal Aydın")
     his = client.get("/api/timeline", params={"entity": aydin}).json()["items"]
     assert his and len(his) < len(items) and all(aydin in {e["id"] for e in i["entities"]} for i in his)
     ranged = client.get("/api/timeline", params={"from": "2016", "to": "2016-06"}).json()["items"]
     assert ranged and all("2016" <= i["date"][:7] <= "2016-06" for i in ranged if len(i["date"]) >= 7)
+
+
+def test_events_lists_incidents_as_casegraph_timeline_does(tmp_path: Path) -> None:
+    db = tmp_path / "events.db"
+    store = stored(str(db), case_reports())
+    efb = find_entity(store, "EFB")
+    expected = events_timeline(store)
+    expected_efb = events_timeline(store, entity=efb, date_to="2015")
+    store.close()
+    app = create_app(db)
+    with TestClient(app, raise_server_exceptions=False) as events_client:
+        every = events_client.get("/api/events").json()
+        assert every == expected and every["total"] == 6
+        assert [i["date"]["value"] if i["date"] else None for i in every["items"]][-2:] == [
+            "2016-12-31",
+            None,
+        ]
+        found = events_client.get("/api/events", params={"entity": efb, "to": "2015"}).json()
+        assert found == expected_efb and [i["type"] for i in found["items"]] == ["transaction.purchase"]
+        assert events_client.get("/api/events", params={"limit": 1}).json()["items"] == expected["items"][:1]
+        gone = events_client.get("/api/events", params={"entity": "e-gone"})
+        assert gone.status_code == 404 and gone.json()["error"]["code"] == "not_found"
+        bad = events_client.get("/api/events", params={"from": "2015-13"})
+        assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_query"
+        assert "2015-07-20" in bad.json()["error"]["message"]
+        assert events_client.get("/api/events", params={"from": "yesterday"}).status_code == 422
+        # The mixed timeline keeps its items and leaves the undated incident out.
+        mixed = [i for i in events_client.get("/api/timeline").json()["items"] if i["kind"] == "event"]
+        assert [i["id"] for i in mixed] == [i["id"] for i in expected["items"] if i["date"]]
+    app.state.store.close()
 
 
 def test_places_have_coordinates(client: TestClient) -> None:
@@ -122,6 +158,8 @@ def test_places_have_coordinates(client: TestClient) -> None:
         ("/api/graph?entity=nope", 404, "not_found"),
         ("/api/graph?entity=x&depth=99", 422, "invalid_request"),
         ("/api/timeline?limit=0", 422, "invalid_request"),
+        ("/api/events?limit=0", 422, "invalid_request"),
+        ("/api/events?entity=nope", 404, "not_found"),
         ("/api/no/such/route", 404, "not_found"),
     ],
 )
@@ -136,6 +174,7 @@ def test_openapi_schema_is_served_and_names_every_route(client: TestClient) -> N
     schema = client.get("/api/openapi.json").json()
     paths = set(schema["paths"])
     assert {"/api/search", "/api/entities/{entity_id}", "/api/graph", "/api/path", "/api/timeline"} <= paths
+    assert "/api/events" in paths
     assert {"/api/decisions", "/api/review", "/api/places", "/api/documents/{doc_id}"} <= paths
     assert client.get("/docs").status_code == 404  # no Swagger page: it would load from a CDN
 

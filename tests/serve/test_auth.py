@@ -256,7 +256,13 @@ def test_access_limits_body_size_type_origin_and_host(served: Served) -> None:
 
 def test_access_result_sizes_are_capped(served: Served) -> None:
     headers = served.bearer("rita")
-    for path, limit in (("entities", 1000), ("review", 1000), ("timeline", 5000), ("places", 5000)):
+    for path, limit in (
+        ("entities", 1000),
+        ("review", 1000),
+        ("timeline", 5000),
+        ("events", 5000),
+        ("places", 5000),
+    ):
         over = served.client.get(f"/api/{path}", params={"limit": limit + 1}, headers=headers)
         assert over.status_code == 422, path
     places = served.client.get("/api/places", params={"limit": 1}, headers=headers).json()

@@ -88,6 +88,7 @@ REAL = {
     ("GET /api/path", "query", "from"): "entity",
     ("GET /api/path", "query", "to"): "entity",
     ("GET /api/timeline", "query", "entity"): "entity",
+    ("GET /api/events", "query", "entity"): "entity",
     ("GET /api/search", "query", "entity"): "entity",
     ("POST /api/decisions", "body", "a"): "ref",
     ("POST /api/decisions", "body", "b"): "ref",
