@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from click.testing import CliRunner
@@ -47,3 +48,62 @@ def test_every_doc_link_in_readme_exists() -> None:
     readme = (REPO / "README.md").read_text()
     for target in re.findall(r"\]\(([^)#]+)\)", readme):
         assert (REPO / target).exists(), target
+
+
+EVENTS_DOC = REPO / "docs" / "events.md"
+
+
+def test_events_doc_names_every_event_type_and_role() -> None:
+    from casegraph.extract.ontology import ROLES, SLOTS, TYPES
+
+    docs = EVENTS_DOC.read_text(encoding="utf-8")
+    for name in [t.name for t in TYPES] + list(ROLES) + list(SLOTS):
+        assert f"`{name}`" in docs, f"docs/events.md lacks `{name}`"
+
+
+def test_events_doc_names_every_kairos_type_of_the_ontology() -> None:
+    from casegraph.extract.ontology import KAIROS_EXTRA, KAIROS_ROLES, TYPES
+
+    docs = EVENTS_DOC.read_text(encoding="utf-8")
+    kairos = {t.kairos for t in TYPES if t.kairos} | set(KAIROS_EXTRA) | set(KAIROS_ROLES)
+    for name in sorted(kairos):
+        assert f"`{name}`" in docs, f"docs/events.md lacks `{name}`"
+
+
+def test_events_doc_lists_the_trigger_words_of_every_type() -> None:
+    from casegraph.extract.ontology import TYPES
+
+    docs = EVENTS_DOC.read_text(encoding="utf-8")
+    table = docs[docs.index("| type | trigger words |") :].split("\n\n", 1)[0]
+    rows = {}
+    for line in table.splitlines()[2:]:
+        name, words = (cell.strip() for cell in line.strip("|").split("|"))
+        rows[name.strip("`")] = [w.strip() for w in words.split(",")]
+    assert rows == {t.name: list(t.triggers) for t in TYPES}
+
+
+def test_events_doc_quotes_the_current_thresholds() -> None:
+    """The table of docs/events.md#thresholds shows the values in the code."""
+    from casegraph import train
+    from casegraph.eval import muc4
+    from casegraph.extract import events
+
+    docs = EVENTS_DOC.read_text(encoding="utf-8")
+    modules = {"events": events, "eval.muc4": muc4, "train": train}
+    rows = re.findall(r"^\| `([a-z.0-9]+)\.([A-Z_]+)` \| (.+?) \|", docs, flags=re.M)
+    assert {name for _, name, _ in rows} >= {
+        "TRIGGER_THRESHOLD",
+        "ROLE_THRESHOLD",
+        "MAX_PATH",
+        "ROLE_CONFIDENCE",
+    }
+    for module, name, value in rows:
+        actual = getattr(modules[module], name)
+        shown = value.strip("`")
+        assert shown == (json.dumps(actual) if isinstance(actual, dict) else str(actual)), (
+            f"docs/events.md shows {module}.{name} = {shown}, the code has {actual!r}"
+        )
+
+
+def test_readme_links_the_events_doc() -> None:
+    assert "](docs/events.md)" in (REPO / "README.md").read_text(encoding="utf-8")

@@ -20,8 +20,8 @@ night", "on 30 December") resolve against it. The text goes through casegraph's 
   first); when a document reports only consequences with participants (killings without an attack
   word), they make one ``attack`` template.
 - A participant fills a slot only when the role classifier gave its role a probability of at least
-  ``ROLE_CONFIDENCE`` (0.3, tuned on MUC-4 dev); the pipeline keeps less certain participants too
-  (``events.ROLE_THRESHOLD``), as WikiEvents' denser annotation rewards.
+  ``ROLE_CONFIDENCE`` of that slot (tuned on MUC-4 dev); the pipeline keeps less certain participants
+  too (``events.ROLE_THRESHOLD``), which WikiEvents, annotating every argument of an event, rewards.
 - There is no relevance filter: every incident casegraph finds becomes a template, including those
   MUC-4 leaves out (clashes between soldiers and guerrillas, incidents years old). A bag-of-words
   relevance classifier trained on MUC-4 train was tried and lowered F1 on dev (it judged 78% of dev
@@ -65,9 +65,9 @@ RAW = {
     "dev": (("raw_muc34_tst", "tst1-muc3", "key-tst1.v7"), ("raw_muc34_tst", "tst2-muc4", "key-tst2.v4")),
     "test": (("raw_muc34_tst", "tst3-muc4", "key-tst3.v2"), ("raw_muc34_tst", "tst4-muc4", "key-tst4.v2")),
 }
-# Participants fill a template only when the role classifier is at least this sure (the pipeline keeps
-# less certain ones too); tuned on MUC-4 dev, since MUC-4 asks for the main fillers of an incident.
-ROLE_CONFIDENCE = 0.3
+# Participants fill a slot only when the role classifier is at least this sure of them (the pipeline keeps
+# less certain ones too); per slot, tuned on MUC-4 dev, since MUC-4 asks for the main fillers only.
+ROLE_CONFIDENCE = {"PerpInd": 0.3, "PerpOrg": 0.5, "Target": 0.5, "Victim": 0.4, "Weapon": 0.3}
 # Consequences and claims: their participants join the nearest incident's template.
 SUPPORTING = ("death", "injury", "damage", "claim")
 MONTHS = {m: i for i, m in enumerate("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split(), start=1)}
@@ -137,11 +137,21 @@ def read_split(split: str, data_dir: Path, *, limit: int | None = None) -> list[
 
 def _read_lines(path: Path) -> list[dict[str, Any]]:
     try:
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as err:
         raise EvalError(f"cannot read {path}: {err.strerror}; check the MUC-4 data path") from err
-    except json.JSONDecodeError as err:
-        raise EvalError(f"{path}:{err.lineno}: not JSON ({err.msg}); use GTT's processed files") from err
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise EvalError(f"{path}:{number}: not JSON ({err.msg}); use GTT's processed files") from err
+        if not isinstance(row, dict):
+            raise EvalError(f"{path}:{number}: not a JSON object; use GTT's processed files")
+        rows.append(row)
+    return rows
 
 
 def _muc_doc(row: dict[str, Any], path: Path) -> MucDoc:
@@ -177,7 +187,8 @@ def datelines(raw: str) -> dict[str, str | None]:
     ids = list(_DOC_ID.finditer(raw))
     for i, match in enumerate(ids):
         body = raw[match.end() : ids[i + 1].start() if i + 1 < len(ids) else len(raw)]
-        line = next((ln for ln in body.splitlines() if ln.strip()), "")
+        # The id line may name a site ("DEV-MUC3-0001 (NOSC)"); the dateline is the next line with text.
+        line = next((ln for ln in body.splitlines()[1:] if ln.strip()), "")
         found[match.group(1)] = _dateline_date(line)
     return found
 
@@ -226,12 +237,22 @@ def _key_fields(block: str) -> Iterable[tuple[str, str]]:
 
 
 def key_interval(text: str) -> tuple[date, date] | None:
-    """The days an INCIDENT: DATE allows: "16 NOV 89", "- 13 NOV 89" (on or before), "A - B"."""
+    """The days an INCIDENT: DATE allows: "16 NOV 89", "- 13 NOV 89" (on or before), "A - B"; for
+    alternatives ("(- 25 MAY 89) / (25 MAY 89)") the days any of them allows."""
+    intervals = [_one_interval(part) for part in text.split("/")]
+    known = [i for i in intervals if i is not None]
+    if not known or len(known) < len(intervals):
+        return None
+    return min(first for first, _ in known), max(last for _, last in known)
+
+
+def _one_interval(text: str) -> tuple[date, date] | None:
+    text = text.strip().strip("()").strip()
     days = [_key_day(m) for m in _KEY_DATE.finditer(text)]
     if not days or any(d is None for d in days):
         return None
     known = [d for d in days if d is not None]
-    if text.strip().startswith("-") and len(known) == 1:
+    if text.startswith("-") and len(known) == 1:
         return date.min, known[0]
     return min(known), max(known)
 
@@ -267,18 +288,15 @@ class _Draft:
     start: int
     fillers: dict[str, list[str]] = field(default_factory=lambda: {role: [] for role in ROLES})
     dates: list[str] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)  # where each of its incident events is reported
 
     def add(self, event: Event, dates: dict[str, str | None]) -> None:
         for part in event.participants:
-            if part.confidence < ROLE_CONFIDENCE:
-                continue
             slot = MUC_ROLES.get(part.role)
+            if slot is None or part.confidence < ROLE_CONFIDENCE[slot]:
+                continue
             text = " ".join(part.text.split())
-            if (
-                slot is not None
-                and text
-                and normalise(text) not in {normalise(t) for t in self.fillers[slot]}
-            ):
+            if text and normalise(text) not in {normalise(t) for t in self.fillers[slot]}:
                 self.fillers[slot].append(text)
         value = dates.get(event.date) if event.date else None
         if value:
@@ -298,16 +316,27 @@ def templates_from(extraction: Extraction) -> list[tuple[Template, str | None]]:
     for event in events:
         kind = to_muc(event.type)
         if kind is not None:
-            drafts.setdefault(kind, _Draft(kind, event.trigger_start)).add(event, dates)
+            draft = drafts.setdefault(kind, _Draft(kind, event.trigger_start))
+            draft.add(event, dates)
+            draft.positions.append(event.trigger_start)
     ordered = sorted(drafts.values(), key=lambda d: d.start)
     for event in events:
         if event.type.split(".")[0] not in SUPPORTING or not event.participants:
             continue
         if not ordered:
-            ordered.append(_Draft("attack", event.trigger_start))
-        before = [d for d in ordered if d.start <= event.trigger_start]
-        (before[-1] if before else ordered[0]).add(event, dates)
+            ordered.append(_Draft("attack", event.trigger_start, positions=[event.trigger_start]))
+        _nearest_before(ordered, event.trigger_start).add(event, dates)
     return [(d.template(), _best_date(d.dates)) for d in ordered if _has_content(d)]
+
+
+def _nearest_before(drafts: list[_Draft], position: int) -> _Draft:
+    """The template with the incident event reported last before ``position`` (else the first one)."""
+    best: tuple[int, int] | None = None
+    for i, draft in enumerate(drafts):
+        before = [p for p in draft.positions if p <= position]
+        if before and (best is None or max(before) > best[0]):
+            best = (max(before), i)
+    return drafts[best[1]] if best is not None else drafts[0]
 
 
 def _has_content(draft: _Draft) -> bool:

@@ -103,13 +103,23 @@ def read_events(split: str, data_dir: Path, *, limit: int | None = None) -> list
     """Read a split's first ``limit`` documents with their gold events."""
     path = split_file(split, data_dir)
     try:
-        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        raws = [json.loads(line) for line in lines[:limit]]
+        lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as err:
         raise EvalError(f"cannot read {path}: {err.strerror}; check the WikiEvents data path") from err
-    except json.JSONDecodeError as err:
-        raise EvalError(f"{path}:{err.lineno}: not JSON ({err.msg}); use the v1.0 WikiEvents files") from err
-    return [build_events(raw, split=split) for raw in raws]
+    docs: list[WikiDoc] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if limit is not None and len(docs) >= limit:
+            break
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise EvalError(f"{path}:{number}: not JSON ({err.msg}); use the v1.0 WikiEvents files") from err
+        if not isinstance(raw, dict):
+            raise EvalError(f"{path}:{number}: not a JSON object; use the v1.0 WikiEvents files")
+        docs.append(build_events(raw, split=split))
+    return docs
 
 
 def build_events(raw: dict[str, Any], *, split: str) -> WikiDoc:

@@ -55,8 +55,8 @@ TRIGGER_POS = frozenset({"NOUN", "VERB", "ADJ", "PROPN"})
 # Decision thresholds: a candidate is an event, a noun a participant, when its best class is at least
 # this probable (tuned on MUC-4 dev and by cross-validation on WikiEvents dev; see docs/events.md).
 TRIGGER_THRESHOLD = 0.4
-ROLE_THRESHOLD = 0.1
-MAX_PATH = 4  # dependency steps between trigger and participant; longer paths are not read
+ROLE_THRESHOLD = 0.15
+MAX_PATH = 6  # dependency steps between trigger and participant; longer paths are not read
 PREPOSITIONS_OF_PLACE = frozenset({"in", "at", "near", "outside", "inside", "on", "into", "from", "to"})
 _lock = threading.Lock()
 
@@ -135,6 +135,9 @@ def trigger_features(token: Token) -> list[str]:
     """What the trigger classifier reads of a candidate."""
     lemma, pos = word(token), token.pos_
     feats = [f"w={lemma}", f"wp={lemma}/{pos}", f"pos={pos}", f"dep={token.dep_}", f"lower={token.lower_}"]
+    feats += [f"tag={token.tag_}", f"wt={lemma}/{token.tag_}"]
+    if _said_before(token):
+        feats += ["repeat", f"repeat/{lemma}"]
     types = candidate_types(token)
     feats += [f"lex={t}" for t in types]
     if lemma in CORE_TRIGGERS:
@@ -164,6 +167,22 @@ def trigger_features(token: Token) -> list[str]:
     feats += [f"{lemma}|sent_lex={t}" for t in near if t.split(".")[0] in ("attack", "death")]
     feats += [f"doc_lex={t}" for t in document_types(token.doc)]
     return feats
+
+
+def _said_before(token: Token) -> bool:
+    """Whether the document used the same trigger word earlier (a later mention is often of the same
+    event, which annotators mark less often)."""
+    firsts = token.doc.user_data.get(_FIRSTS)
+    if firsts is None:
+        firsts = {}
+        for t in token.doc:
+            if candidate_types(t):
+                firsts.setdefault(word(t), t.i)
+        token.doc.user_data[_FIRSTS] = firsts
+    return bool(firsts.get(word(token), token.i) < token.i)
+
+
+_FIRSTS = "casegraph_first_trigger"
 
 
 def document_types(sdoc: Doc) -> frozenset[str]:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from casegraph.eval.gtt import clean_gold, mappings, normalise, score_document, score_templates
-
 from tests.conftest import EVAL as EVAL_DIR
 
 
