@@ -84,19 +84,50 @@ def split_text(text: str, *, size: int = CHUNK_CHARS) -> list[str]:
 
 def parse_texts(nlp: Any, texts: Sequence[str]) -> Iterator[Any]:
     """Parse texts with spaCy; long texts are parsed in pieces and joined, so memory stays bounded.
+    A text written in capitals is parsed in lower case (see ``unshout``).
 
     Yields None for a text whose joined parse would not reproduce it exactly.
     """
     from spacy.tokens import Doc
 
-    short = iter(nlp.pipe(t for t in texts if len(t) <= CHUNK_CHARS))
-    for text in texts:
+    folded = [unshout(t) for t in texts]
+    short = iter(nlp.pipe(t for t in folded if len(t) <= CHUNK_CHARS))
+    for text, fold in zip(texts, folded, strict=True):
         if len(text) <= CHUNK_CHARS:
-            yield next(short)
+            sdoc = next(short)
+            yield sdoc if fold is text else recase(sdoc, text)
             continue
-        sdoc = Doc.from_docs(list(nlp.pipe(split_text(text))), ensure_whitespace=False)
+        sdoc = Doc.from_docs(list(nlp.pipe(split_text(fold))), ensure_whitespace=False)
+        sdoc = sdoc if fold is text else recase(sdoc, text)
         # Never store spans that would point at the wrong characters.
         yield sdoc if sdoc.text == text else None
+
+
+SHOUTING = 0.95  # share of capitals among a text's cased letters that makes it a text in capitals
+
+
+def unshout(text: str) -> str:
+    """A text written in capitals (telexes, cables, the MUC-4 corpus) in lower case, for the parser,
+    which reads capitals as names; any other text as it is. Only when lower-casing keeps every offset."""
+    upper = sum(1 for c in text if c.isupper())
+    lower = sum(1 for c in text if c.islower())
+    if upper < 20 or upper < SHOUTING * (upper + lower):
+        return text
+    folded = text.lower()
+    return folded if len(folded) == len(text) else text
+
+
+def recase(sdoc: Any, text: str) -> Any:
+    """The parse of a lower-cased text carried onto the original words: same tokens, tags, lemmas,
+    dependencies, sentences and entities, with the text as written."""
+    from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
+    from spacy.tokens import Doc
+
+    attrs = [POS, TAG, MORPH, LEMMA, HEAD, DEP, SENT_START, ENT_IOB, ENT_TYPE]
+    words = [text[t.idx : t.idx + len(t)] for t in sdoc]
+    out = Doc(sdoc.vocab, words=words, spaces=[bool(t.whitespace_) for t in sdoc])
+    out.from_array(attrs, sdoc.to_array(attrs))
+    return out
 
 
 def extract_batch(docs: Sequence[Document], env: dict[str, str]) -> list[Outcome]:

@@ -296,3 +296,29 @@ def test_resolve_pending_equals_a_full_recompute_on_both_backends(store_db: str)
         assert any(int(row[5]) >= 4 for row in incremental[0])  # entities gathered from several files
         resolve_store(case.store)
         assert _judgements(case.store) == incremental
+
+
+def test_text_in_capitals_is_parsed_in_lower_case_with_its_own_words(nlp: Any) -> None:
+    from casegraph.pipeline import parse_texts, unshout
+
+    shouted = "SAN SALVADOR, 12 JAN 90 -- URBAN GUERRILLAS ATTACKED THE EMBASSY LAST NIGHT, POLICE SAID."
+    assert unshout(shouted) == shouted.lower()
+    assert (
+        unshout("Police said guerrillas attacked the embassy.")
+        == "Police said guerrillas attacked the embassy."
+    )
+    assert unshout("NATO and the FBI met.") == "NATO and the FBI met."  # a few acronyms are not shouting
+    [sdoc] = parse_texts(nlp, [shouted])
+    assert sdoc.text == shouted  # offsets and words as written
+    attacked = [t for t in sdoc if t.text == "ATTACKED"][0]
+    assert attacked.lemma_ == "attack" and attacked.pos_ == "VERB"
+    [low] = parse_texts(nlp, [shouted.lower()])
+    assert [(t.pos_, t.dep_, t.head.i) for t in sdoc] == [(t.pos_, t.dep_, t.head.i) for t in low]
+
+
+def test_capitals_that_change_length_when_lowered_are_parsed_as_written() -> None:
+    from casegraph.pipeline import unshout
+
+    text = "İSTANBUL'DA PATLAMA: POLİS ŞÜPHELİLERİ ARIYOR VE BİLGİ İSTİYOR"
+    assert len(text.lower()) != len(text)
+    assert unshout(text) == text

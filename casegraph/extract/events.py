@@ -37,6 +37,7 @@ from casegraph.errors import ExtractError
 from casegraph.extract.counts import extract_counts
 from casegraph.extract.linear import LinearModel, load_model
 from casegraph.extract.ontology import (
+    CONVERSE,
     CORE_TRIGGERS,
     PHRASES,
     TYPE_BY_NAME,
@@ -50,7 +51,7 @@ from casegraph.resolve.names import TITLES
 MODEL_DIR = Path(__file__).parent / "models"
 PHRASE_TYPES = frozenset(PHRASES.values())
 NONE = "none"
-NOUNISH = frozenset({"NOUN", "PROPN", "NUM"})
+NOUNISH = frozenset({"NOUN", "PROPN"})
 TRIGGER_POS = frozenset({"NOUN", "VERB", "ADJ", "PROPN"})
 # Decision thresholds: a candidate is an event, a noun a participant, when its best class is at least
 # this probable (tuned on MUC-4 dev and by cross-validation on WikiEvents dev; see docs/events.md).
@@ -110,10 +111,12 @@ def candidate_types(token: Token) -> tuple[str, ...]:
     if token.pos_ not in TRIGGER_POS:
         return ()
     lemma = word(token)
-    if token.pos_ in ("VERB", "AUX"):
+    if token.pos_ == "VERB":
         for child in token.children:
             if child.dep_ in ("prt", "dobj", "acomp", "advmod") and (lemma, word(child)) in PHRASES:
                 return (PHRASES[(lemma, word(child))],)
+        if lemma == "claim" and token.dep_ in ("amod", "acl"):
+            return ("claim",)  # "the IS-claimed attack", "an attack claimed by IS"
     pos = "VERB" if token.pos_ == "AUX" else token.pos_
     return trigger_types(lemma, pos) or trigger_types(token.lower_, pos)
 
@@ -165,7 +168,7 @@ def trigger_features(token: Token) -> list[str]:
     for other in sent[max(token.i - 3 - sent.start, 0) : token.i - sent.start]:
         feats.append(f"left={word(other)}")
     feats += [f"{lemma}|sent_lex={t}" for t in near if t.split(".")[0] in ("attack", "death")]
-    feats += [f"doc_lex={t}" for t in document_types(token.doc)]
+    feats += [f"doc_lex={t}" for t in document_types(token)]
     return feats
 
 
@@ -185,13 +188,25 @@ def _said_before(token: Token) -> bool:
 _FIRSTS = "casegraph_first_trigger"
 
 
-def document_types(sdoc: Doc) -> frozenset[str]:
-    """The violent event types whose words the document uses (computed once per document)."""
-    found = sdoc.user_data.get(_DOC_TYPES)
-    if found is None:
-        found = frozenset(t for token in sdoc for t in candidate_types(token) if t.startswith("attack."))
-        sdoc.user_data[_DOC_TYPES] = found
-    return frozenset(found)
+def document_types(token: Token) -> frozenset[str]:
+    """The specific violent types (bombing, kidnapping, ...) whose trigger words the sentences around a
+    token use: "the attack" after "a car bomb exploded" is the bombing."""
+    sdoc = token.doc
+    by_sentence = sdoc.user_data.get(_DOC_TYPES)
+    if by_sentence is None:
+        by_sentence = {}
+        for t in sdoc:
+            for kind in candidate_types(t):
+                if kind.startswith("attack."):
+                    by_sentence.setdefault(t.sent.start, set()).add(kind)
+        sdoc.user_data[_DOC_TYPES] = by_sentence
+    sent = token.sent
+    starts = [sent.start]
+    if sent.start > 0:
+        starts.append(sdoc[sent.start - 1].sent.start)
+    if sent.end < len(sdoc):
+        starts.append(sent.end)
+    return frozenset(kind for start in starts for kind in by_sentence.get(start, ()))
 
 
 _DOC_TYPES = "casegraph_event_words"
@@ -264,23 +279,31 @@ def role_features(trigger: Token, etype: str, cand: Candidate, sdoc: Doc) -> lis
 
 
 def trigger_candidates(sdoc: Doc) -> Iterator[Token]:
-    """The tokens whose lemma can trigger an event."""
+    """The tokens whose lemma can trigger an event (not the second word of a phrase: the "fire" of
+    "set fire" is part of the verb's trigger)."""
     for token in sdoc:
-        if candidate_types(token):
+        if candidate_types(token) and not _in_phrase(token):
             yield token
+
+
+def _in_phrase(token: Token) -> bool:
+    head = token.head
+    return head.i != token.i and head.pos_ == "VERB" and (word(head), word(token)) in PHRASES
 
 
 def participant_candidates(
     sent: Span, mentions_at: dict[int, Mention], spans: dict[str, Span]
 ) -> list[Candidate]:
     """The nouns (and personal pronouns) of a sentence as candidate participants, each with the words
-    it heads; a pronoun takes the mention of its antecedent when the antecedent is unambiguous."""
+    it heads; a pronoun takes the mention of its antecedent when the antecedent is unambiguous. Dates,
+    times and bare numbers ("in March", "Aydin, 36,") are no participants: dates are the event's date,
+    numbers its counts."""
     out: list[Candidate] = []
     for token in sent:
         if token.pos_ == "PRON" and token.lower_ in PRONOUNS:
             out.append(Candidate(token.i, token.i, token.i + 1, _antecedent(token, mentions_at)))
             continue
-        if token.pos_ not in NOUNISH:
+        if token.pos_ not in NOUNISH or token.ent_type_ in NOT_PARTICIPANTS:
             continue
         mention = mentions_at.get(token.i)
         if mention is not None:
@@ -292,6 +315,9 @@ def participant_candidates(
             start, end = noun_phrase(token)
             out.append(Candidate(token.i, start, end, None))
     return out
+
+
+NOT_PARTICIPANTS = frozenset({"DATE", "TIME", "PERCENT", "ORDINAL", "CARDINAL"})
 
 
 PRONOUNS = frozenset({"he", "she", "him", "her", "they", "them", "we", "us"})
@@ -320,6 +346,20 @@ def _heads_itself(token: Token, span: Span) -> bool:
 
 
 def noun_phrase(token: Token) -> tuple[int, int]:
+    """The words a noun heads, never across a line break (a headline glued to the next sentence)."""
+    start, end = _noun_phrase(token)
+    for i in range(token.i - 1, start - 1, -1):
+        if "\n" in token.doc[i].text_with_ws:
+            start = i + 1
+            break
+    for i in range(token.i, end - 1):
+        if "\n" in token.doc[i].text_with_ws:
+            end = i + 1
+            break
+    return start, end
+
+
+def _noun_phrase(token: Token) -> tuple[int, int]:
     """The words a noun heads. A name keeps only its own words ("Federico Estrada Velez" of "liberal
     senator Federico Estrada Velez"); a description its left modifiers (articles, adjectives, numbers,
     compounds), and an "of" phrase after group nouns ("members of the Shining Path")."""
@@ -491,7 +531,7 @@ def classify_roles(
 ) -> list[tuple[Candidate, str, float]]:
     """The role of each candidate in an event of type ``etype``, or none: the classifier gives a generic
     slot (agent, patient, place, ...) among the type's slots, and the type says which role it plays."""
-    slots = event_type(etype).slots
+    slots = {**event_type(etype).slots, **CONVERSE.get(word(trigger), {})}
     columns = [i for i, c in enumerate(model.classes) if c in slots]
     out: list[tuple[Candidate, str, float]] = []
     for cand in cands:

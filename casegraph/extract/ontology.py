@@ -299,7 +299,7 @@ TYPES: tuple[EventType, ...] = (
         "claim",
         "a claim of responsibility for an attack",
         ("perpetrator", "attacker", "place"),
-        ("claim", "responsibility"),
+        ("responsibility",),  # and "claimed responsibility", "IS-claimed attack" (see events.candidate_types)
     ),
     EventType(
         "raid",
@@ -578,6 +578,13 @@ MUC_ROLES: dict[str, str] = {
     "target": "Target",
     "victim": "Victim",
     "instrument": "Weapon",
+}
+
+
+# Triggers whose grammatical subject is the other party of their type: the agent of "sold" is the seller.
+CONVERSE: dict[str, dict[str, str]] = {
+    "sell": {"agent": "seller", "agent_org": "seller", "recipient": "buyer", "source": "buyer"},
+    "sale": {"agent": "seller", "agent_org": "seller", "recipient": "buyer", "source": "buyer"},
 }
 
 
