@@ -109,6 +109,65 @@ def score_times(data: dict[str, Any]) -> tuple[int, int, list[str]]:
     return found, len(KEY["times"]), misses
 
 
+def _related(a: str, b: str) -> bool:
+    return a == b or a.startswith(b + ".") or b.startswith(a + ".")
+
+
+def _event_matches(incident: dict[str, Any], want: dict[str, Any], doc: str | None, names: dict[str, set[str]]) -> bool:
+    """An incident that tells of the key's event: evidence in its document holding the snippet, a related
+    type, and the date, place and participants the key names."""
+    if not _related(incident["type"], want["type"]):
+        return False
+    if not any(ev["doc"] == doc and want["text"] in " ".join(ev["text"].split()) for ev in incident["evidence"]):
+        return False
+    value = (incident["date"] or {}).get("value") or ""
+    if "date" in want and not value.startswith(want["date"]):
+        return False
+    if "place" in want and want["place"] not in names.get(incident["place"] or "", set()):
+        return False
+    for role, who in want.get("participants", {}).items():
+        if not any(
+            p["role"] == role and (who in names.get(p["entity"] or "", set()) or who in (p.get("text") or ""))
+            for p in incident["participants"]
+        ):
+            return False
+    return True
+
+
+def score_events(data: dict[str, Any]) -> tuple[int, int, list[str]]:
+    """Expected (not 'hard') events found as incidents with their type, date, place and participants."""
+    names, docs = _names(data), _doc_ids(data)
+    wanted = [e for e in KEY["events"] if not e.get("hard")]
+    found, misses = 0, []
+    for want in wanted:
+        ok = any(_event_matches(i, want, docs.get(want["doc"]), names) for i in data["events"])
+        found += ok
+        if not ok:
+            misses.append(f"{want['type']}: {want['text']}")
+    return found, len(wanted), misses
+
+
+def score_counts(data: dict[str, Any]) -> tuple[int, int, list[str]]:
+    """Expected counts ("35 killed", "more than 100 people died") found on an event of their document,
+    with their value and qualifier, the words of the count inside the key's text."""
+    docs = _doc_ids(data)
+    found, misses = 0, []
+    for want in KEY["counts"]:
+        doc = docs.get(want["doc"])
+        ok = any(
+            c["source"] == doc
+            and c["value"] == want["value"]
+            and c["qualifier"] == want["qualifier"]
+            and str(int(want["value"]) if float(want["value"]).is_integer() else want["value"]) in c["text"]
+            for incident in data["events"]
+            for c in incident["counts"]
+        )
+        found += ok
+        if not ok:
+            misses.append(f"{want['doc']}: {want['text']}")
+    return found, len(KEY["counts"]), misses
+
+
 def false_quotes(data: dict[str, Any]) -> list[str]:
     """Scare quotes and nicknames from the key that were taken for speech."""
     return [w["text"] for w in KEY["not_quotes"] if any(q["text"] == w["text"] for q in data["quotes"])]
@@ -119,6 +178,8 @@ SCORES = {
     "relations": score_relations,
     "quotes": score_quotes,
     "times": score_times,
+    "events": score_events,
+    "counts": score_counts,
 }
 
 

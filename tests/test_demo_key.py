@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.demo_key import score_entities, score_quotes, score_relations, score_times
+from tests.demo_key import (
+    score_counts,
+    score_entities,
+    score_events,
+    score_quotes,
+    score_relations,
+    score_times,
+)
 
 
 def test_demo_key_people_organisations_and_places_are_found_and_merged(demo_store: Any) -> None:
@@ -38,3 +45,27 @@ def test_demo_key_relations_found_are_between_expected_people(demo_store: Any) -
         assert rel["source"] != rel["target"]
         assert names[rel["source"]] and names[rel["target"]]
         assert all(ev["text"].strip() for ev in rel["evidence"])
+
+
+def test_demo_key_events_are_found_with_date_place_and_participants(demo_store: Any) -> None:
+    found, total, misses = score_events(demo_store.data())
+    assert found / total >= 0.7, misses
+
+
+def test_demo_key_counts_keep_value_and_qualifier(demo_store: Any) -> None:
+    found, total, misses = score_counts(demo_store.data())
+    assert found / total >= 0.7, misses
+
+
+def test_demo_key_kilis_death_toll_conflict_is_visible(demo_store: Any) -> None:
+    """35 killed in the article and the prosecution summary, 34 in the web report: one incident or
+    several, the two readings stay side by side with their sources (never averaged)."""
+    data = demo_store.data()
+    readings = {
+        (c["value"], c["source"])
+        for incident in data["events"]
+        for c in incident["counts"]
+        if c["what"] == "killed" and c["value"] in (34, 35)
+    }
+    assert {value for value, _ in readings} == {34, 35}
+    assert len({source for _, source in readings}) >= 2
