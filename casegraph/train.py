@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from casegraph.errors import CasegraphError
 from casegraph.eval.muc4 import MucDoc, to_document
@@ -90,11 +91,11 @@ class Examples:
     """Training examples of one classifier: features, vectors and labels, with where they came from."""
 
     features: list[list[str]] = field(default_factory=list)
-    vectors: list[np.ndarray | None] = field(default_factory=list)
+    vectors: list[NDArray[Any] | None] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     origins: list[str] = field(default_factory=list)  # the dataset of each example
 
-    def add(self, features: list[str], vector: np.ndarray | None, label: str, source: str) -> None:
+    def add(self, features: list[str], vector: NDArray[Any] | None, label: str, source: str) -> None:
         """Add one example."""
         self.features.append(features)
         self.vectors.append(vector)
@@ -213,8 +214,8 @@ def muc_examples(mdoc: MucDoc, parsed: Parsed, triggers: Examples, roles: Exampl
     anchors_used: dict[int, str] = {}
     # Sentences in text order: a set of spaCy Spans iterates in an order that differs between runs.
     for sent in sorted({sdoc[h].sent for h in heads}, key=lambda span: span.start):
-        anchors = [(t, _anchor_type(t, kinds)) for t in sent if candidate_types(t)]
-        anchors = [(t, k) for t, k in anchors if k is not None]
+        found = [(t, _anchor_type(t, kinds)) for t in sent if candidate_types(t)]
+        anchors = [(t, k) for t, k in found if k is not None]
         if not anchors:
             continue
         for cand in participant_candidates(sent, spans.at, spans.spans):

@@ -113,12 +113,16 @@ def _related(a: str, b: str) -> bool:
     return a == b or a.startswith(b + ".") or b.startswith(a + ".")
 
 
-def _event_matches(incident: dict[str, Any], want: dict[str, Any], doc: str | None, names: dict[str, set[str]]) -> bool:
+def _event_matches(
+    incident: dict[str, Any], want: dict[str, Any], doc: str | None, names: dict[str, set[str]]
+) -> bool:
     """An incident that tells of the key's event: evidence in its document holding the snippet, a related
     type, and the date, place and participants the key names."""
     if not _related(incident["type"], want["type"]):
         return False
-    if not any(ev["doc"] == doc and want["text"] in " ".join(ev["text"].split()) for ev in incident["evidence"]):
+    if not any(
+        ev["doc"] == doc and want["text"] in " ".join(ev["text"].split()) for ev in incident["evidence"]
+    ):
         return False
     value = (incident["date"] or {}).get("value") or ""
     if "date" in want and not value.startswith(want["date"]):

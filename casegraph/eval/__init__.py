@@ -1,11 +1,12 @@
 """Benchmarks of casegraph's own extraction: one module per dataset and its scorer.
 
 ``evaluate("conll", split="test")`` (CoNLL-2003 NER), ``evaluate("wikievents-coref", split="test")``
-(in-document coreference on WikiEvents), ``evaluate("muc4", split="test")`` (MUC-4 template filling with
-GTT's metric) or ``evaluate("wikievents", split="test")`` (event arguments and triggers) finds the data (``--data``, ``CASEGRAPH_EVAL_DIR`` or
-``<repo>/../shared/eval``) and returns the dataset's scores as a plain dict. ``evaluate("crossdoc",
-split="dev")`` (cross-document merges on the real documents of ``<eval dir>/../corpus`` cut in two and
-re-spelled) reads the corpus beside that folder.
+(in-document coreference on WikiEvents), ``evaluate("muc4", split="test")`` (MUC-4 template filling
+with GTT's metric) or ``evaluate("wikievents", split="test")`` (event arguments and triggers) finds
+the data (``--data``, ``CASEGRAPH_EVAL_DIR`` or ``<repo>/../shared/eval``) and returns the
+dataset's scores as a plain dict. ``evaluate("crossdoc", split="dev")`` (cross-document merges on
+the real documents of ``<eval dir>/../corpus`` cut in two and re-spelled) reads the corpus beside
+that folder.
 """
 
 from __future__ import annotations

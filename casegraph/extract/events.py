@@ -28,8 +28,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from spacy.tokens import Doc, Span, Token
 
 from casegraph import settings
@@ -121,7 +123,7 @@ def candidate_types(token: Token) -> tuple[str, ...]:
     return trigger_types(lemma, pos) or trigger_types(token.lower_, pos)
 
 
-def word_vector(token: Token) -> np.ndarray | None:
+def word_vector(token: Token) -> NDArray[Any] | None:
     """The unit-length static vector of a token's lower-cased form, or None when the model has none."""
     vectors = token.vocab.vectors
     if vectors.shape[0] == 0 or vectors.shape[1] == 0:

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from casegraph.errors import ExtractError
 
@@ -25,11 +27,11 @@ class LinearModel:
 
     classes: list[str]
     index: dict[str, int]  # feature name -> row of ``weights``
-    weights: np.ndarray  # (features, classes)
-    dense: np.ndarray  # (vector dimensions, classes); zero rows when trained without vectors
-    bias: np.ndarray  # (classes,)
+    weights: NDArray[Any]  # (features, classes)
+    dense: NDArray[Any]  # (vector dimensions, classes); zero rows when trained without vectors
+    bias: NDArray[Any]  # (classes,)
 
-    def probabilities(self, features: Iterable[str], vector: np.ndarray | None = None) -> np.ndarray:
+    def probabilities(self, features: Iterable[str], vector: NDArray[Any] | None = None) -> NDArray[Any]:
         """The probability of each class (in ``classes`` order) for one example."""
         scores = self.bias.astype(np.float64).copy()
         rows = [self.index[f] for f in set(features) if f in self.index]
@@ -82,7 +84,7 @@ def load_model(path: Path) -> LinearModel:
 
 
 def from_coefficients(
-    classes: Sequence[str], names: Sequence[str], coef: np.ndarray, intercept: np.ndarray, dims: int
+    classes: Sequence[str], names: Sequence[str], coef: NDArray[Any], intercept: NDArray[Any], dims: int
 ) -> LinearModel:
     """Build a model from a fitted classifier's coefficients (classes x (features + dims))."""
     coef = np.asarray(coef, dtype=np.float32)
