@@ -71,7 +71,11 @@ def test_document_locates_every_mention_and_fact(client: TestClient) -> None:
     assert all(m["entity"] and m["entity_name"] for m in page["mentions"])
     assert all(text[t["start"] : t["end"]] == t["text"] for t in page["times"])
     assert all(text[q["start"] : q["end"]] == q["text"] for q in page["quotes"])
-    assert page["events"] == []  # no extractor fills events before issue 3
+    assert page["events"], "the Kilis document reports events"
+    for event in page["events"]:
+        assert event["start"] <= event["trigger_start"] < event["trigger_end"] <= event["end"]
+        assert text[event["trigger_start"] : event["trigger_end"]].strip()
+        assert all(text[p["start"] : p["end"]] == p["text"] for p in event["participants"])
 
 
 def test_entity_page_graph_and_path_carry_evidence(client: TestClient) -> None:
