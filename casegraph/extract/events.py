@@ -24,6 +24,7 @@ corpus) is read like any other. docs/events.md describes the ontology and the mo
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,6 +43,7 @@ from casegraph.extract.ontology import (
     CONVERSE,
     CORE_TRIGGERS,
     PHRASES,
+    TRIGGER_WORDS,
     TYPE_BY_NAME,
     event_type,
     parents,
@@ -109,10 +111,56 @@ def word(token: Token) -> str:
 
 def candidate_types(token: Token) -> tuple[str, ...]:
     """The event types a token's lemma (or its lower-cased form) can trigger; a verb with its particle
-    or object may make a phrase of its own type ("went off", "set fire")."""
+    or object may make a phrase of its own type ("went off", "set fire"). Worked out once per document."""
+    return lexicon(token.doc).types[token.i]
+
+
+@dataclass
+class DocLexicon:
+    """What the trigger features read of the whole document, worked out in one pass and kept in the
+    Doc's ``user_data``: the types each token can trigger, each token's sentence, where each trigger
+    word is first used, and the types each sentence's words can trigger."""
+
+    types: list[tuple[str, ...]]
+    sentence: list[int]  # the start of each token's sentence
+    ends: dict[int, int]  # sentence start -> end
+    firsts: dict[str, int]  # trigger word -> index of its first use
+    counts: dict[int, Counter[str]]  # sentence start -> how many of its words can trigger each type
+    violent: dict[int, set[str]]  # sentence start -> the attack subtypes its words can trigger
+
+
+def lexicon(sdoc: Doc) -> DocLexicon:
+    """The document's lexicon (see ``DocLexicon``), built on first use."""
+    found = sdoc.user_data.get(_LEXICON)
+    if isinstance(found, DocLexicon):
+        return found
+    allowed = {sdoc.vocab.strings[p] for p in TRIGGER_POS}
+    pos = sdoc.to_array("POS").tolist() if len(sdoc) else []
+    types = [_lexical_types(sdoc[i]) if p in allowed else () for i, p in enumerate(pos)]
+    out = DocLexicon(types=types, sentence=[0] * len(sdoc), ends={}, firsts={}, counts={}, violent={})
+    for sent in sdoc.sents:
+        out.ends[sent.start] = sent.end
+        counts: Counter[str] = Counter()
+        for i in range(sent.start, sent.end):
+            out.sentence[i] = sent.start
+            if types[i]:
+                out.firsts.setdefault(word(sdoc[i]), i)
+                counts.update(types[i])
+        out.counts[sent.start] = counts
+        out.violent[sent.start] = {k for k in counts if k.startswith("attack.")}
+    sdoc.user_data[_LEXICON] = out
+    return out
+
+
+_LEXICON = "casegraph_event_lexicon"
+
+
+def _lexical_types(token: Token) -> tuple[str, ...]:
     if token.pos_ not in TRIGGER_POS:
         return ()
     lemma = word(token)
+    if lemma not in TRIGGER_WORDS and token.lower_ not in TRIGGER_WORDS:
+        return ()
     if token.pos_ == "VERB":
         for child in token.children:
             if child.dep_ in ("prt", "dobj", "acomp", "advmod") and (lemma, word(child)) in PHRASES:
@@ -164,10 +212,11 @@ def trigger_features(token: Token) -> list[str]:
             feats += [f"prep_obj={child.lower_}/{word(obj)}" for obj in child.children if obj.dep_ == "pobj"]
         elif child.dep_ in ("aux", "auxpass"):
             feats.append(f"aux={child.lower_}")
-    sent = token.sent
-    near = {t for other in sent if other.i != token.i for t in candidate_types(other)}
+    lex = lexicon(token.doc)
+    start = lex.sentence[token.i]
+    near = {t for t, n in lex.counts[start].items() if n > (t in types)}
     feats += [f"sent_lex={t}" for t in near]
-    for other in sent[max(token.i - 3 - sent.start, 0) : token.i - sent.start]:
+    for other in token.doc[max(token.i - 3, start) : token.i]:
         feats.append(f"left={word(other)}")
     feats += [f"{lemma}|sent_lex={t}" for t in near if t.split(".")[0] in ("attack", "death")]
     feats += [f"doc_lex={t}" for t in document_types(token)]
@@ -177,41 +226,20 @@ def trigger_features(token: Token) -> list[str]:
 def _said_before(token: Token) -> bool:
     """Whether the document used the same trigger word earlier (a later mention is often of the same
     event, which annotators mark less often)."""
-    firsts = token.doc.user_data.get(_FIRSTS)
-    if firsts is None:
-        firsts = {}
-        for t in token.doc:
-            if candidate_types(t):
-                firsts.setdefault(word(t), t.i)
-        token.doc.user_data[_FIRSTS] = firsts
-    return bool(firsts.get(word(token), token.i) < token.i)
-
-
-_FIRSTS = "casegraph_first_trigger"
+    return lexicon(token.doc).firsts.get(word(token), token.i) < token.i
 
 
 def document_types(token: Token) -> frozenset[str]:
     """The specific violent types (bombing, kidnapping, ...) whose trigger words the sentences around a
     token use: "the attack" after "a car bomb exploded" is the bombing."""
-    sdoc = token.doc
-    by_sentence = sdoc.user_data.get(_DOC_TYPES)
-    if by_sentence is None:
-        by_sentence = {}
-        for t in sdoc:
-            for kind in candidate_types(t):
-                if kind.startswith("attack."):
-                    by_sentence.setdefault(t.sent.start, set()).add(kind)
-        sdoc.user_data[_DOC_TYPES] = by_sentence
-    sent = token.sent
-    starts = [sent.start]
-    if sent.start > 0:
-        starts.append(sdoc[sent.start - 1].sent.start)
-    if sent.end < len(sdoc):
-        starts.append(sent.end)
-    return frozenset(kind for start in starts for kind in by_sentence.get(start, ()))
-
-
-_DOC_TYPES = "casegraph_event_words"
+    lex = lexicon(token.doc)
+    start = lex.sentence[token.i]
+    starts = [start]
+    if start > 0:
+        starts.append(lex.sentence[start - 1])
+    if lex.ends[start] < len(token.doc):
+        starts.append(lex.ends[start])
+    return frozenset(kind for s in starts for kind in lex.violent[s])
 
 
 def dependency_path(a: Token, b: Token) -> tuple[str, int] | None:
@@ -228,8 +256,11 @@ def dependency_path(a: Token, b: Token) -> tuple[str, int] | None:
     return None
 
 
-def role_features(trigger: Token, etype: str, cand: Candidate, sdoc: Doc) -> list[str]:
-    """What the role classifier reads of a (trigger, participant) pair."""
+def role_features(
+    trigger: Token, etype: str, cand: Candidate, sdoc: Doc, path: tuple[str, int] | None = None
+) -> list[str]:
+    """What the role classifier reads of a (trigger, participant) pair (``path``: their dependency path,
+    when the caller has it already)."""
     head = sdoc[cand.head]
     root = etype.split(".", 1)[0]
     kind = cand.mention.type if cand.mention is not None else ("pron" if head.pos_ == "PRON" else "nominal")
@@ -255,15 +286,15 @@ def role_features(trigger: Token, etype: str, cand: Candidate, sdoc: Doc) -> lis
             feats += [f"tprep={prep}", f"r={root}|tprep={prep}", f"tw={word(trigger)}|tprep={prep}"]
     if head.dep_ == "agent" or (head.dep_ == "pobj" and head.head.dep_ == "agent"):
         feats.append(f"r={root}|by_agent")
-    found = dependency_path(trigger, head)
+    found = path or dependency_path(trigger, head)
     if found is not None:
-        path, length = found
+        labels, length = found
         feats += [
-            f"path={path}",
-            f"r={root}|path={path}",
+            f"path={labels}",
+            f"r={root}|path={labels}",
             f"len={min(length, 6)}",
             f"r={root}|len={min(length, 6)}",
-            f"tw={word(trigger)}|path={path}",
+            f"tw={word(trigger)}|path={labels}",
         ]
     if any(c.dep_ == "auxpass" for c in trigger.children):
         feats += ["passive", f"passive|dep={head.dep_}"]
@@ -283,9 +314,9 @@ def role_features(trigger: Token, etype: str, cand: Candidate, sdoc: Doc) -> lis
 def trigger_candidates(sdoc: Doc) -> Iterator[Token]:
     """The tokens whose lemma can trigger an event (not the second word of a phrase: the "fire" of
     "set fire" is part of the verb's trigger)."""
-    for token in sdoc:
-        if candidate_types(token) and not _in_phrase(token):
-            yield token
+    for i, types in enumerate(lexicon(sdoc).types):
+        if types and not _in_phrase(sdoc[i]):
+            yield sdoc[i]
 
 
 def _in_phrase(token: Token) -> bool:
@@ -472,20 +503,25 @@ class EventReader:
         self.models = models or load_models()
         self.mentions = {m.id: m for m in mentions}
         self.index = _MentionSpans.build(sdoc, mentions)
+        self._candidates: dict[int, list[Candidate]] = {}  # sentence start -> its candidates
 
     def events(self) -> list[Event]:
         """Every event the trigger classifier finds, described."""
-        found = []
-        for token in trigger_candidates(self.sdoc):
-            etype, score = classify_trigger(token, self.models.triggers)
-            if etype is not None:
-                found.append(self.event(token, etype, confidence=score))
-        return found
+        tokens = list(trigger_candidates(self.sdoc))
+        classified = classify_triggers(tokens, self.models.triggers)
+        return [
+            self.event(token, etype, confidence=score)
+            for token, (etype, score) in zip(tokens, classified, strict=True)
+            if etype is not None
+        ]
 
     def event(self, trigger: Token, etype: str, *, confidence: float = 1.0) -> Event:
         """The event of type ``etype`` at ``trigger``: participants, place, date and counts."""
         sent = trigger.sent
-        cands = participant_candidates(sent, self.index.at, self.index.spans)
+        cands = self._candidates.get(sent.start)
+        if cands is None:
+            cands = participant_candidates(sent, self.index.at, self.index.spans)
+            self._candidates[sent.start] = cands
         found = classify_roles(trigger, etype, cands, self.sdoc, self.models.roles)
         place = _place(found)
         sdoc = self.sdoc
@@ -520,12 +556,21 @@ class EventReader:
 
 def classify_trigger(token: Token, model: LinearModel) -> tuple[str | None, float]:
     """The event type a candidate reports (None for no event), and its probability."""
-    probs = model.probabilities(trigger_features(token), word_vector(token))
-    best = int(np.argmax(probs))
-    label = model.classes[best]
-    if label == NONE or probs[best] < TRIGGER_THRESHOLD or label not in TYPE_BY_NAME:
-        return None, float(probs[best])
-    return label, float(probs[best])
+    return classify_triggers([token], model)[0]
+
+
+def classify_triggers(tokens: Sequence[Token], model: LinearModel) -> list[tuple[str | None, float]]:
+    """``classify_trigger`` for several candidates at once."""
+    out: list[tuple[str | None, float]] = []
+    probabilities = model.probabilities_many([(trigger_features(t), word_vector(t)) for t in tokens])
+    for probs in probabilities:
+        best = int(np.argmax(probs))
+        label = model.classes[best]
+        if label == NONE or probs[best] < TRIGGER_THRESHOLD or label not in TYPE_BY_NAME:
+            out.append((None, float(probs[best])))
+        else:
+            out.append((label, float(probs[best])))
+    return out
 
 
 def classify_roles(
@@ -535,14 +580,20 @@ def classify_roles(
     slot (agent, patient, place, ...) among the type's slots, and the type says which role it plays."""
     slots = {**event_type(etype).slots, **CONVERSE.get(word(trigger), {})}
     columns = [i for i, c in enumerate(model.classes) if c in slots]
-    out: list[tuple[Candidate, str, float]] = []
+    if not columns:
+        return []
+    near: list[Candidate] = []
+    examples: list[tuple[list[str], NDArray[Any] | None]] = []
     for cand in cands:
-        if cand.head == trigger.i or not columns:
+        if cand.head == trigger.i:
             continue
-        found = dependency_path(trigger, sdoc[cand.head])
-        if found is None or found[1] > MAX_PATH:
+        path = dependency_path(trigger, sdoc[cand.head])
+        if path is None or path[1] > MAX_PATH:
             continue
-        probs = model.probabilities(role_features(trigger, etype, cand, sdoc), word_vector(sdoc[cand.head]))
+        near.append(cand)
+        examples.append((role_features(trigger, etype, cand, sdoc, path), word_vector(sdoc[cand.head])))
+    out: list[tuple[Candidate, str, float]] = []
+    for cand, probs in zip(near, model.probabilities_many(examples), strict=True):
         best = max(columns, key=lambda i: probs[i])
         if probs[best] >= ROLE_THRESHOLD:
             out.append((cand, slots[model.classes[best]], float(probs[best])))

@@ -33,15 +33,34 @@ class LinearModel:
 
     def probabilities(self, features: Iterable[str], vector: NDArray[Any] | None = None) -> NDArray[Any]:
         """The probability of each class (in ``classes`` order) for one example."""
-        scores = self.bias.astype(np.float64).copy()
-        rows = [self.index[f] for f in set(features) if f in self.index]
+        return np.asarray(self.probabilities_many([(features, vector)])[0])
+
+    def probabilities_many(
+        self, examples: Sequence[tuple[Iterable[str], NDArray[Any] | None]]
+    ) -> NDArray[Any]:
+        """The probabilities of several examples at once, one row each (as ``probabilities``)."""
+        if not examples:
+            return np.zeros((0, len(self.classes)))
+        scores = np.tile(self.bias.astype(np.float64), (len(examples), 1))
+        rows: list[int] = []
+        starts: list[int] = []
+        used: list[int] = []  # the examples with at least one known feature
+        for k, (features, _) in enumerate(examples):
+            known = [self.index[f] for f in set(features) if f in self.index]
+            if known:
+                used.append(k)
+                starts.append(len(rows))
+                rows += known
         if rows:
-            scores += self.weights[rows].sum(axis=0)
-        if vector is not None and self.dense.shape[0] == vector.shape[0]:
-            scores += vector @ self.dense
-        scores -= scores.max()
+            scores[used] += np.add.reduceat(self.weights[rows].astype(np.float64), starts, axis=0)
+        dims = self.dense.shape[0]
+        vectors = [(k, v) for k, (_, v) in enumerate(examples) if v is not None and v.shape[0] == dims]
+        if vectors:
+            at = [k for k, _ in vectors]
+            scores[at] += np.vstack([v for _, v in vectors]) @ self.dense
+        scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
-        return np.asarray(exp / exp.sum())
+        return np.asarray(exp / exp.sum(axis=1, keepdims=True))
 
     def explain(self, features: Iterable[str], label: str, *, top: int = 5) -> list[tuple[str, float]]:
         """The features that pushed an example most towards ``label`` (for debugging and docs)."""

@@ -698,3 +698,5 @@ def _index_triggers() -> dict[str, tuple[tuple[str, str], ...]]:
 
 
 _TRIGGERS = _index_triggers()
+# Every word that can start a trigger: a listed lemma or the verb of a phrase.
+TRIGGER_WORDS = frozenset(_TRIGGERS) | frozenset(verb for verb, _ in PHRASES)

@@ -84,6 +84,25 @@ def test_probabilities_stay_finite_for_large_scores() -> None:
     assert np.all(np.isfinite(probs)) and probs[0] == pytest.approx(1.0)
 
 
+def test_probabilities_many_scores_a_batch_like_one_at_a_time() -> None:
+    model = hand_model()
+    vector = np.array([1.0, 2.0], dtype=np.float32)
+    examples = [
+        (["w=bomb", "pos=VERB"], None),
+        ([], None),  # no feature at all: the bias alone
+        (["w=unheard-of"], vector),  # no known feature, but a vector
+        (["w=bomb", "pos=VERB", "dep=ROOT"], vector),
+    ]
+    batch = model.probabilities_many(examples)
+    assert batch.shape == (4, 2)
+    for row, (features, vec) in zip(batch, examples, strict=True):
+        assert row == pytest.approx(model.probabilities(features, vec))
+    assert batch[1] == pytest.approx([sigmoid(1.0), sigmoid(-1.0)])
+    # unknown feature and vector [1, 2]: scores [0.5 + 1, -0.5 + 3] -> P(attack) = sigmoid(1)
+    assert batch[2] == pytest.approx([1 - sigmoid(1.0), sigmoid(1.0)])
+    assert model.probabilities_many([]).shape == (0, 2)
+
+
 def test_explain_orders_features_by_weight_towards_a_label() -> None:
     model = hand_model()
     features = ["w=bomb", "pos=VERB", "dep=ROOT", "w=unheard-of"]
