@@ -50,6 +50,26 @@ def test_every_doc_link_in_readme_exists() -> None:
         assert (REPO / target).exists(), target
 
 
+def _slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens."""
+    text = re.sub(r"[`*_]", "", heading.strip().lower())
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def test_every_link_between_docs_finds_its_page_and_heading() -> None:
+    docs = REPO / "docs"
+    anchors = {
+        page.name: {_slug(h) for h in re.findall(r"^#+ (.+)$", page.read_text(), flags=re.M)}
+        for page in docs.glob("*.md")
+    }
+    for page in docs.glob("*.md"):
+        for target, anchor in re.findall(r"\]\(([\w./-]*\.md)?#([\w-]+)\)", page.read_text()):
+            name = target.rsplit("/", 1)[-1] if target else page.name
+            if target and not (docs / target).exists():
+                continue  # links out of docs/ are checked by the README test
+            assert anchor in anchors.get(name, set()), f"{page.name}: no heading for {target}#{anchor}"
+
+
 EVENTS_DOC = REPO / "docs" / "events.md"
 
 
