@@ -85,7 +85,7 @@ unit: $(STAMP) pg ui browser
 test: $(STAMP)  ## install everything, then lint, type-check and run every test
 	$(MAKE) lint types unit bench-smoke
 
-bench: $(STAMP)  ## the full benchmark (10,000 documents; about 8 minutes on 2 cores), see docs/performance.md
+bench: $(STAMP)  ## the full benchmark (10,000 documents; about 9.5 minutes on 2 cores), see docs/performance.md
 	@mkdir -p out
 	$(BIN)/casegraph bench --docs 10000
 
