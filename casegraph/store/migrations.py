@@ -144,6 +144,17 @@ def _add_access(conn: Connection) -> None:
         table.create(conn, checkfirst=True)  # with its indexes
 
 
+def _add_page_indexes(conn: Connection) -> None:
+    """7: covering indexes for the entity page's choice of an entity's first mentions."""
+    for table, name in (
+        (schema.entity_mentions, "ix_entity_mentions_page"),
+        (schema.mentions, "ix_mentions_page"),
+    ):
+        for index in table.indexes:
+            if index.name == name:
+                index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _create_tables),
     (2, _create_fulltext),
@@ -151,6 +162,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (4, _add_entity_keys),
     (5, _add_groups),
     (6, _add_access),
+    (7, _add_page_indexes),
 ]
 LATEST = MIGRATIONS[-1][0]
 

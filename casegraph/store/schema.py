@@ -262,6 +262,10 @@ Index("ix_entities_name", entities.c.name)
 Index("ix_links_source", links.c.source)
 Index("ix_decisions_a", decisions.c.a)
 Index("ix_decisions_b", decisions.c.b)
+# The entity page picks an entity's first mentions in document order from indexes alone, without
+# reading the table rows of its thousands of mentions (migration 7; casegraph.query.entity._mentions).
+Index("ix_entity_mentions_page", entity_mentions.c.entity, entity_mentions.c.mention)
+Index("ix_mentions_page", mentions.c.id, mentions.c.doc, mentions.c.start, mentions.c.end)
 
 # Tables that hold one document's observations; re-extraction replaces these rows.
 OBSERVATIONS = (mentions, links, relations, quotes, times, vals, events)

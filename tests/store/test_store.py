@@ -131,6 +131,28 @@ def test_migrate_upgrades_old_store_and_backfills_search(store_db: str) -> None:
     store.close()
 
 
+def test_migration_7_adds_the_entity_page_indexes_to_an_older_store(store_db: str) -> None:
+    from sqlalchemy import inspect
+
+    old = open_store(store_db, target=6)
+    with old.engine.begin() as conn:  # a version-6 store had neither index
+        for name in ("ix_entity_mentions_page", "ix_mentions_page"):
+            conn.execute(text(f"DROP INDEX {name}"))
+        assert current_version(conn) == 6
+    old.close()
+    store = open_store(store_db)
+    with store.read() as conn:
+        assert current_version(conn) == LATEST
+        found = {
+            index["name"]: index["column_names"]
+            for table in ("entity_mentions", "mentions")
+            for index in inspect(conn).get_indexes(table)
+        }
+    assert found["ix_entity_mentions_page"] == ["entity", "mention"]
+    assert found["ix_mentions_page"] == ["id", "doc", "start", "end"]
+    store.close()
+
+
 def test_write_extraction_round_trips_every_observation(store_db: str) -> None:
     store = open_store(store_db)
     Writer(store).write_extraction(extraction())
