@@ -34,6 +34,14 @@ def normalise(text: str) -> str:
     return " ".join(_ARTICLES.sub(" ", text.lower().translate(_PUNCTUATION)).split())
 
 
+def percentages(p_num: float, p_den: float, r_num: float, r_den: float) -> dict[str, float]:
+    """Precision (p_num / p_den), recall (r_num / r_den) and their F1, in percent to 2 decimals."""
+    p = p_num / p_den if p_den else 0.0
+    r = r_num / r_den if r_den else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(100 * p, 2), "recall": round(100 * r, 2), "f1": round(100 * f1, 2)}
+
+
 @dataclass
 class Counts:
     """Precision and recall numerators and denominators for one role."""
@@ -52,13 +60,8 @@ class Counts:
 
     def scores(self) -> dict[str, float]:
         """Precision, recall and F1 in percent, rounded to 2 decimals, with the raw counts."""
-        p = self.p_num / self.p_den if self.p_den else 0.0
-        r = self.r_num / self.r_den if self.r_den else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
         return {
-            "precision": round(100 * p, 2),
-            "recall": round(100 * r, 2),
-            "f1": round(100 * f1, 2),
+            **percentages(self.p_num, self.p_den, self.r_num, self.r_den),
             "predicted": self.p_den,
             "gold": self.r_den,
             "correct_predicted": self.p_num,

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from casegraph.errors import EvalError
 from casegraph.eval.coref import ENTITY_TYPES, rebuild_text
+from casegraph.eval.gtt import percentages
 from casegraph.extract.ontology import from_kairos, kairos_role, to_kairos
 from casegraph.model import Document, Span, make_id
 
@@ -192,13 +193,8 @@ class Tally:
 
     def scores(self) -> dict[str, float]:
         """Precision, recall and F1 in percent (2 decimals) with the counts."""
-        p = self.correct / self.predicted if self.predicted else 0.0
-        r = self.correct / self.gold if self.gold else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
         return {
-            "precision": round(100 * p, 2),
-            "recall": round(100 * r, 2),
-            "f1": round(100 * f1, 2),
+            **percentages(self.correct, self.predicted, self.correct, self.gold),
             "predicted": self.predicted,
             "gold": self.gold,
             "correct": self.correct,
@@ -210,15 +206,7 @@ ArgPair = tuple[int, str]  # (head token, KAIROS role)
 
 def score_arguments(pairs: Iterable[tuple[set[ArgPair], set[ArgPair]]]) -> tuple[Tally, Tally]:
     """Arg-I and Arg-C tallies over events, each given as (predicted pairs, gold pairs)."""
-    ident, classed = Tally(), Tally()
-    for predicted, gold in pairs:
-        heads = {head for head, _ in gold}
-        for tally in (ident, classed):
-            tally.predicted += len(predicted)
-            tally.gold += len(gold)
-        ident.correct += sum(head in heads for head, _ in predicted)
-        classed.correct += len(predicted & gold)
-    return ident, classed
+    return score_heads(pairs)
 
 
 TriggerKey = tuple[int, str]  # (head token, casegraph type at the dataset's granularity)
@@ -226,8 +214,14 @@ TriggerKey = tuple[int, str]  # (head token, casegraph type at the dataset's gra
 
 def score_triggers(docs: Iterable[tuple[set[TriggerKey], set[TriggerKey]]]) -> tuple[Tally, Tally]:
     """Trigger identification and classification tallies, each document given as (predicted, gold)."""
+    return score_heads(docs)
+
+
+def score_heads(items: Iterable[tuple[set[tuple[int, str]], set[tuple[int, str]]]]) -> tuple[Tally, Tally]:
+    """Identification (the head is right) and classification (head and label) tallies over
+    (predicted, gold) sets of (head token, label) pairs."""
     ident, classed = Tally(), Tally()
-    for predicted, gold in docs:
+    for predicted, gold in items:
         heads = {head for head, _ in gold}
         for tally in (ident, classed):
             tally.predicted += len(predicted)
