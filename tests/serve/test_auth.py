@@ -22,7 +22,7 @@ from casegraph.cli import cli
 from casegraph.serve import auth
 from casegraph.serve.app import create_app, create_server
 from casegraph.store import open_store, schema
-from casegraph.store.migrations import current_version
+from casegraph.store.migrations import LATEST, current_version
 
 PASSWORDS = {"rita": "reader pass phrase", "ed": "editor pass phrase", "ada": "admin pass phrase"}
 ROLES = {"rita": "reader", "ed": "editor", "ada": "admin"}
@@ -329,7 +329,7 @@ def test_migration_adds_access_tables_to_an_old_store(tmp_path: Path) -> None:
     old.close()
     store = open_store(tmp_path / "old.db")
     with store.read() as conn:
-        assert current_version(conn) == 6
+        assert current_version(conn) == LATEST
     assert not auth.has_users(store)
     auth.add_user(store, "ada", "admin", PASSWORDS["ada"], actor="test")
     assert auth.has_users(store) and auth.list_users(store)[0]["role"] == "admin"
