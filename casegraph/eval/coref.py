@@ -40,7 +40,6 @@ CoNLL-2012 reference scorer, in percent with 2 decimals, and their mean (CoNLL F
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 from casegraph.errors import EvalError
 from casegraph.eval.coref_metrics import METRICS, Clustering, Counts, conll_f1, score_corpus
+from casegraph.eval.files import read_jsonl
 from casegraph.model import Document, Mention, Span, make_id
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 SPLITS = ("dev", "test")
 FOLDER = "wikievents"
 BATCH_SIZE = 8
+V1_FILES = "the v1.0 WikiEvents files"
 # WikiEvents (KAIROS) entity types -> casegraph types; every other type is misc.
 ENTITY_TYPES = {
     "PER": "person",
@@ -97,25 +98,15 @@ def split_files(split: str, data_dir: Path) -> tuple[Path, Path]:
 def read_split(split: str, data_dir: Path, *, limit: int | None = None) -> list[CorefDoc]:
     """Read a split's first ``limit`` documents with their gold mentions and clusters."""
     docs_path, coref_path = split_files(split, data_dir)
-    raw_docs = _read_jsonl(docs_path)[:limit]
-    clusters = {row["doc_key"]: row["clusters"] for row in _read_jsonl(coref_path)}
+    raw_docs = read_jsonl(docs_path, dataset="WikiEvents", files=V1_FILES)[:limit]
+    rows = read_jsonl(coref_path, dataset="WikiEvents", files=V1_FILES)
+    clusters = {row["doc_key"]: row["clusters"] for row in rows}
     out = []
     for raw in raw_docs:
         if raw["doc_id"] not in clusters:
             raise EvalError(f"document {raw['doc_id']} has no line in {coref_path}; use the v1.0 files")
         out.append(build_document(raw, clusters[raw["doc_id"]], split=split))
     return out
-
-
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Every JSON object of a JSON-lines file."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-        return [json.loads(line) for line in lines if line.strip()]
-    except OSError as err:
-        raise EvalError(f"cannot read {path}: {err.strerror}; check the WikiEvents data path") from err
-    except json.JSONDecodeError as err:
-        raise EvalError(f"{path}:{err.lineno}: not JSON ({err.msg}); use the v1.0 WikiEvents files") from err
 
 
 def build_document(raw: dict[str, Any], clusters: list[list[str]], *, split: str) -> CorefDoc:

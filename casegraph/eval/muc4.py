@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casegraph.errors import EvalError
+from casegraph.eval.files import read_jsonl
 from casegraph.eval.gtt import ROLES, Template, normalise, score_templates
 from casegraph.extract.ontology import MUC_ROLES, to_muc
 from casegraph.model import Document, Event, Extraction, make_id
@@ -128,30 +129,12 @@ def read_split(split: str, data_dir: Path, *, limit: int | None = None) -> list[
         raise EvalError(f"unknown MUC-4 split {split!r}; use one of: {', '.join(SPLITS)}")
     folder = muc_folder(data_dir)
     path = folder / "gtt_processed" / f"{split}.json"
-    docs = [_muc_doc(row, path) for row in _read_lines(path)[:limit]]
+    rows = read_jsonl(path, dataset="MUC-4", files="GTT's processed files")
+    docs = [_muc_doc(row, path) for row in rows[:limit]]
     dates = read_datelines(folder, split)
     for doc in docs:
         doc.date = dates.get(doc.docid)
     return docs
-
-
-def _read_lines(path: Path) -> list[dict[str, Any]]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as err:
-        raise EvalError(f"cannot read {path}: {err.strerror}; check the MUC-4 data path") from err
-    rows = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise EvalError(f"{path}:{number}: not JSON ({err.msg}); use GTT's processed files") from err
-        if not isinstance(row, dict):
-            raise EvalError(f"{path}:{number}: not a JSON object; use GTT's processed files")
-        rows.append(row)
-    return rows
 
 
 def _muc_doc(row: dict[str, Any], path: Path) -> MucDoc:

@@ -29,7 +29,6 @@ its trigger word is the head word of a gold trigger, classified when the types a
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +36,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casegraph.errors import EvalError
-from casegraph.eval.coref import ENTITY_TYPES, rebuild_text
+from casegraph.eval.coref import ENTITY_TYPES, V1_FILES, rebuild_text
+from casegraph.eval.files import read_jsonl
 from casegraph.eval.gtt import percentages
 from casegraph.extract.ontology import from_kairos, kairos_role, to_kairos
 from casegraph.model import Document, Span, make_id
@@ -103,24 +103,8 @@ def split_file(split: str, data_dir: Path) -> Path:
 def read_events(split: str, data_dir: Path, *, limit: int | None = None) -> list[WikiDoc]:
     """Read a split's first ``limit`` documents with their gold events."""
     path = split_file(split, data_dir)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as err:
-        raise EvalError(f"cannot read {path}: {err.strerror}; check the WikiEvents data path") from err
-    docs: list[WikiDoc] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        if limit is not None and len(docs) >= limit:
-            break
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise EvalError(f"{path}:{number}: not JSON ({err.msg}); use the v1.0 WikiEvents files") from err
-        if not isinstance(raw, dict):
-            raise EvalError(f"{path}:{number}: not a JSON object; use the v1.0 WikiEvents files")
-        docs.append(build_events(raw, split=split))
-    return docs
+    rows = read_jsonl(path, dataset="WikiEvents", files=V1_FILES, limit=limit)
+    return [build_events(raw, split=split) for raw in rows]
 
 
 def build_events(raw: dict[str, Any], *, split: str) -> WikiDoc:
