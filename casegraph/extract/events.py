@@ -554,13 +554,8 @@ class EventReader:
         )
 
 
-def classify_trigger(token: Token, model: LinearModel) -> tuple[str | None, float]:
-    """The event type a candidate reports (None for no event), and its probability."""
-    return classify_triggers([token], model)[0]
-
-
 def classify_triggers(tokens: Sequence[Token], model: LinearModel) -> list[tuple[str | None, float]]:
-    """``classify_trigger`` for several candidates at once."""
+    """The event type each candidate reports (None for no event), and its probability."""
     out: list[tuple[str | None, float]] = []
     probabilities = model.probabilities_many([(trigger_features(t), word_vector(t)) for t in tokens])
     for probs in probabilities:
