@@ -129,6 +129,15 @@ def _documents(conn: Connection, docs: list[str]) -> tuple[dict[str, str], dict[
     return titles, texts
 
 
+def _titles(conn: Connection, docs: list[str]) -> dict[str, str]:
+    """The documents' titles, without reading their texts."""
+    titles: dict[str, str] = {}
+    for part in in_chunks(docs):
+        for doc, title in conn.execute(select(D.c.id, D.c.title).where(D.c.id.in_(part))):
+            titles[doc] = title
+    return titles
+
+
 def events_timeline(
     store: Store,
     *,
@@ -209,7 +218,7 @@ def _incident_items(
     if not records:
         return [], {}
     names = _entity_names(conn, sorted(set().union(*map(_named, records))))
-    titles, _ = _documents(conn, sorted({ev["doc"] for r in records for ev in r["evidence"]}))
+    titles = _titles(conn, sorted({ev["doc"] for r in records for ev in r["evidence"]}))
     items = [
         {
             "id": r["id"],
