@@ -31,6 +31,8 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Token
 
+from casegraph.extract._timex import MONTHS as MONTH_NUMBERS
+from casegraph.extract._timex import NUMBERS
 from casegraph.model import Count
 
 # What a count of people means for each event type whose victims or detainees are counted.
@@ -98,18 +100,10 @@ QUALIFIERS = {
     "under": "fewer than",
 }
 TRAILING_QUALIFIERS = {("or", "more"): "at least", ("or", "so"): "about"}
-UNITS_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-}  # fmt: skip
-TEENS = {
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}  # fmt: skip
-TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-    "ninety": 90,
-}  # fmt: skip
-WORDS = {**UNITS_WORDS, **TEENS, **TENS}
+# Number words, from the table the time rules use ("a" and "an" are not counts on their own here).
+WORDS = {w: n for w, n in NUMBERS.items() if w.isalpha() and w not in ("a", "an")}
+UNITS_WORDS = {w: n for w, n in WORDS.items() if n < 10}
+TENS = {w: n for w, n in WORDS.items() if n >= 20}
 SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 # Vague plurals, read as the least they can mean (two dozens, two hundreds, ...).
 VAGUE = {"tens": 20, "dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "millions": 2_000_000}
@@ -156,11 +150,10 @@ PEOPLE = frozenset(
     supporter protester demonstrator dealer courier mule accomplice defendant convict them""".split()
 )
 PERSON_SUFFIXES = ("ist", "ists", "ian", "ians", "ee", "ees", "man", "men", "ant", "ants")
-MONTHS = frozenset(
-    """january february march april may june july august september october november december jan feb
-    mar apr jun jul aug sep sept oct nov dec jan. feb. mar. apr. jun. jul. aug. sep. sept. oct. nov.
-    dec.""".split()
-)
+# Month names, and the abbreviations (a name another one starts with: "sep", "sept") with a full stop.
+MONTHS = frozenset(MONTH_NUMBERS) | {
+    f"{m}." for m in MONTH_NUMBERS if any(o != m and o.startswith(m) for o in MONTH_NUMBERS)
+}
 CLOCK = frozenset("o'clock am pm a.m. p.m. gmt hrs h".split())
 AGE_WORDS = frozenset("aged age ages".split())
 REFERENCES = frozenset(
