@@ -56,6 +56,13 @@ def _match_rank(key: str, lowered: str, name: str, aliases: list[str]) -> int:
 PAGE_LIMIT = 200  # facts of each kind on one entity page; the page says how many there are in all
 
 
+def require_entity(store: Store, entity_id: str) -> None:
+    """Raise NotFoundError unless the case has an entity with this id (one indexed lookup)."""
+    with store.read() as conn:
+        if conn.execute(select(E.c.id).where(E.c.id == entity_id)).first() is None:
+            raise NotFoundError(f"no entity with id {entity_id!r}")
+
+
 def entity_page(store: Store, entity_id: str, *, limit: int = PAGE_LIMIT) -> dict[str, Any]:
     """Everything known about one entity, each fact with its evidence sentence.
 

@@ -30,7 +30,7 @@ from casegraph.errors import CasegraphError, DecisionError, NotFoundError, Store
 from casegraph.model import ENTITY_TYPES
 from casegraph.query.case import summary
 from casegraph.query.document import document_page
-from casegraph.query.entity import PAGE_LIMIT, entity_page, find_entity
+from casegraph.query.entity import PAGE_LIMIT, entity_page, find_entity, require_entity
 from casegraph.query.graph import MAX_DEPTH, neighbourhood, shortest_path
 from casegraph.query.places import places
 from casegraph.query.review import list_decisions, review_queue
@@ -446,7 +446,7 @@ def _read_routes(app: FastAPI, store: Store) -> None:
     ) -> dict[str, Any]:
         """Incidents and dated sentences in date order, each with its evidence."""
         if entity is not None:
-            entity_page(store, entity, limit=1)  # an unknown entity is a 404, not an empty timeline
+            require_entity(store, entity)  # an unknown entity is a 404, not an empty timeline
         return timeline(store, entity=entity, date_from=date_from, date_to=date_to, limit=limit)
 
     @app.get("/api/events", tags=["case"])
@@ -458,7 +458,7 @@ def _read_routes(app: FastAPI, store: Store) -> None:
     ) -> dict[str, Any]:
         """Incidents in date order (undated last), each with place, participants, counts and evidence."""
         if entity is not None:
-            entity_page(store, entity, limit=1)  # an unknown entity is a 404, not an empty list
+            require_entity(store, entity)  # an unknown entity is a 404, not an empty list
         return events_timeline(store, entity=entity, date_from=date_from, date_to=date_to, limit=limit)
 
     @app.get("/api/places", tags=["case"])
